@@ -1,0 +1,267 @@
+"""The `stance` command: thin wrappers that parse options, call pure functions and print.
+
+Results go to stdout, messages and progress to stderr. Exit 0 on success, 1 on an error in
+data or model, 2 on bad usage (Typer's own).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="Score cooperative or confrontational stance between named states, and tone, in news text.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", "-m", envvar="STANCE_MODEL",
+                 help="Model directory (default: the model shipped with stance, or $STANCE_MODEL)."),
+]
+DEFAULT_ANNOTATIONS = ("annotations/seeds.jsonl", "annotations/written")
+
+
+def _fail(message: str, code: int = 1):
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _load(model_path: Path | None):
+    from stance.errors import ModelError
+    from stance.inference import load_model
+
+    try:
+        return load_model(model_path)
+    except ModelError as exc:
+        _fail(str(exc))
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def classify(
+    paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .jsonl, .csv, .gz), or - for stdin.")],
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl, csv or json. Default: table on a terminal, jsonl otherwise.")] = "",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write results to this file (atomically) instead of stdout.")] = None,
+    all_sentences: Annotated[bool, typer.Option("--all-sentences", help="Also emit sentences without a pair of states (tone only).")] = False,
+    summary: Annotated[bool, typer.Option("--summary", help="Add per-document and per-pair aggregates (to stderr for table, as a final object for json).")] = False,
+    min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop pairs whose top probability is below this.")] = 0.0,
+    text_column: Annotated[str, typer.Option("--text-column", help="Column or field holding the text in CSV and JSONL inputs.")] = "text",
+    model: ModelOption = None,
+):
+    """Classify articles: one record per (sentence, pair of states) with stance, score and tone.
+
+    Example: stance classify seeds/002_9d416fd53fd362ec.txt --format jsonl
+    """
+    from stance.classification import (
+        classify_documents,
+        csv_header,
+        csv_line,
+        jsonl_line,
+        summarise,
+        table_header,
+        table_line,
+    )
+    from stance.corpus import read_documents
+    from stance.errors import InputError
+    from stance.persistence import AtomicTextWriter
+
+    fmt = output_format or ("table" if output is None and sys.stdout.isatty() else "jsonl")
+    if fmt not in ("table", "jsonl", "csv", "json"):
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose table, jsonl, csv or json", param_hint="--format")
+    stance_model = _load(model)
+    failures: list[InputError] = []
+
+    def on_error(exc: InputError) -> None:
+        failures.append(exc)
+        _say(f"error: {exc}")
+
+    documents = read_documents(paths, text_column=text_column, on_error=on_error)
+    records = classify_documents(documents, stance_model, all_sentences=all_sentences, min_confidence=min_confidence)
+    kept: list[dict] = []
+    writer = AtomicTextWriter(output) if output else None
+    stream = writer if writer else sys.stdout
+    try:
+        if fmt == "table":
+            stream.write(table_header())
+        elif fmt == "csv":
+            stream.write(csv_header())
+        for record in records:
+            if summary or fmt == "json":
+                kept.append(record)
+            if fmt == "jsonl":
+                stream.write(jsonl_line(record))
+            elif fmt == "csv":
+                stream.write(csv_line(record))
+            elif fmt == "table":
+                stream.write(table_line(record))
+        if fmt == "json":
+            payload = {"records": kept}
+            if summary:
+                payload["summary"] = summarise(kept)
+            stream.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        elif summary:
+            text = json.dumps({"summary": summarise(kept)}, ensure_ascii=False)
+            if fmt == "jsonl":
+                stream.write(text + "\n")
+            else:
+                _say(json.dumps(summarise(kept), ensure_ascii=False, indent=2))
+        if writer:
+            writer.commit()
+    finally:
+        if writer:
+            writer.abort()  # no-op after commit; removes the temporary file on error or Ctrl-C
+    if failures:
+        _say(f"{len(failures)} input(s) failed:")
+        for exc in failures:
+            _say(f"  {exc}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def train(
+    annotations: Annotated[list[Path] | None, typer.Argument(help="Annotation files or directories. Default: annotations/seeds.jsonl and annotations/written/.")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write.")] = Path("models/default"),
+    search: Annotated[bool, typer.Option("--search/--no-search", help="Run the small hyper-parameter search (a few minutes).")] = True,
+):
+    """Train the stance and tone models on annotations, cross-validate, and save model + card.
+
+    Example: stance train --output models/default
+    """
+    from stance.annotations import annotation_files, validate_annotations
+    from stance.errors import InputError
+    from stance.metrics import format_metrics
+    from stance.training import save
+    from stance.training import train as train_models
+
+    paths = annotations or [Path(p) for p in DEFAULT_ANNOTATIONS if Path(p).exists()]
+    if not paths:
+        _fail("no annotations found; pass annotation files or run from the repository root")
+    _say("validating annotations")
+    report = validate_annotations(paths, check_mentions=False)
+    for problem in report.errors[:20]:
+        _say(str(problem))
+    if report.errors:
+        _fail(f"{len(report.errors)} error(s) in the annotations; fix them (see `stance validate`)")
+    try:
+        result = train_models(report.annotations, search=search, progress=_say,
+                              annotation_files=annotation_files(paths))
+    except (InputError, ValueError) as exc:
+        _fail(str(exc))
+    card = save(result, output)
+    cv = card["cross_validation"]
+    typer.echo(format_metrics(cv["stance"]["calibrated"], "stance (cross-validated, grouped by document)"))
+    typer.echo(f"cooperative vs confrontational macro-F1: {cv['stance']['cooperative_vs_confrontational_macro_f1']:.3f}")
+    typer.echo("")
+    typer.echo(format_metrics(cv["tone"]["calibrated"], "tone (cross-validated, grouped by document)"))
+    for name in ("stance", "tone"):
+        raw, cal = cv[name]["uncalibrated"], cv[name]["calibrated"]
+        typer.echo(f"{name} calibration: ECE {raw['ece']:.3f} -> {cal['ece']:.3f}, Brier {raw['brier']:.3f} -> {cal['brier']:.3f}")
+    _say(f"model and card written to {output}")
+
+
+@app.command()
+def evaluate(
+    path: Annotated[Path, typer.Argument(help="A labelled JSONL file: annotations, pairs (text/source/target/label), sentences (text/label) or tone (text/label/rating).")],
+    json_output: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON to this file.")] = None,
+    model: ModelOption = None,
+):
+    """Evaluate the model on a labelled file, beside majority, VADER and keyword baselines.
+
+    Example: stance evaluate ../shared/data/dev/stance_pairs.jsonl --json report.json
+    """
+    from stance.errors import InputError
+    from stance.evaluation import evaluate as run_evaluation
+    from stance.evaluation import format_report
+    from stance.persistence import atomic_write_text
+
+    stance_model = _load(model)
+    try:
+        report = run_evaluation(path, stance_model)
+    except InputError as exc:
+        _fail(str(exc))
+    typer.echo(format_report(report))
+    if json_output:
+        atomic_write_text(json_output, json.dumps(report, indent=2) + "\n")
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Annotation files or directories.")],
+):
+    """Check annotation files; print file:line: problems; exit 1 if any error.
+
+    Example: stance validate annotations/
+    """
+    from stance.annotations import validate_annotations
+
+    report = validate_annotations(paths)
+    for problem in report.problems:
+        typer.echo(str(problem))
+    _say(f"{len(report.annotations)} records, {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def explain(
+    text: Annotated[str, typer.Argument(help="A sentence (or a short text).")],
+    top: Annotated[int, typer.Option("--top", min=1, help="Features shown per class.")] = 8,
+    model: ModelOption = None,
+):
+    """Show, for each pair of states, the features that pushed toward each stance (exact for a linear model).
+
+    Example: stance explain "Japan has had a longstanding territorial dispute with China."
+    """
+    from stance.explanation import explain_pairs, format_explanation
+
+    typer.echo(format_explanation(explain_pairs(_load(model), text, top=top)))
+
+
+@app.command()
+def states(
+    text: Annotated[str, typer.Argument(help="Text, or the path of a text file.")],
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD: resolves office holders at that date.")] = None,
+):
+    """List the states named in a text: surface form, span, ISO alpha-3 code, kind.
+
+    Example: stance states "Lavrov met Cayetano in Moscow."
+    """
+    from stance.states import find_states
+
+    if os.path.isfile(text):
+        try:
+            text = Path(text).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"{text}: cannot read as UTF-8 text ({exc})")
+    for m in find_states(text, date):
+        typer.echo(f"{m.start}\t{m.end}\t{m.code}\t{m.kind}\t{m.text}")
+
+
+@app.command()
+def info(model: ModelOption = None):
+    """Show which model is in use, its card and cross-validation metrics.
+
+    Example: stance info
+    """
+    from stance.inference import default_model_path
+    from stance.persistence import CARD_MARKDOWN
+
+    stance_model = _load(model)
+    typer.echo(f"model: {stance_model.path or default_model_path()}")
+    card_md = Path(stance_model.path) / CARD_MARKDOWN
+    typer.echo(card_md.read_text(encoding="utf-8") if card_md.is_file() else json.dumps(stance_model.card, indent=2))
+
+
+def main() -> None:  # pragma: no cover - console entry point wrapper
+    app(prog_name="stance")

@@ -1,0 +1,273 @@
+"""evaluate(): a labelled file in, a report (metrics for the model and baselines) out.
+
+Four file kinds are recognised from their fields:
+
+- ``annotations``: our own format (``pairs`` and ``sentiment``): stance per gold pair, and tone;
+- ``pairs``: ``text``, ``source``, ``target``, ``label`` — a gold pair per sentence, scored both with
+  the pair given (``score_pairs``) and end to end (the recogniser must find both states; a miss is an
+  error);
+- ``sentences``: ``text`` and a stance ``label`` per sentence (no pair given);
+- ``tone``: ``text`` and a tone ``label`` (optional ``rating``, correlated with the tone score).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from stance.errors import InputError
+from stance.inference import STANCES, TONES, StanceModel
+from stance.metrics import classification_metrics, pearson
+
+BINARY = ("cooperative", "confrontational")
+# VADER's own thresholds for positive / negative text (Hutto & Gilbert, 2014).
+VADER_THRESHOLD = 0.05
+_KEYWORDS_FILE = Path(__file__).parent / "resources" / "keywords.json"
+
+
+def read_labelled(path: str | os.PathLike) -> tuple[str, list[dict]]:
+    """Read a JSON Lines evaluation file and tell which kind it is."""
+    path = Path(path)
+    rows = []
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+    if b"\x00" in raw:
+        raise InputError("binary file, expected JSON Lines", path=str(path))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("not valid UTF-8", path=str(path), line=raw[: exc.start].count(b"\n") + 1) from None
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON: {exc.msg}", path=str(path), line=number) from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            raise InputError("each line must be an object with a 'text' string", path=str(path), line=number)
+        obj["_line"] = number
+        rows.append(obj)
+    if not rows:
+        raise InputError("empty file", path=str(path))
+    first = rows[0]
+    if "pairs" in first and "sentiment" in first:
+        kind = "annotations"
+    elif {"source", "target", "label"} <= set(first):
+        kind = "pairs"
+    elif "label" in first:
+        values = {r.get("label") for r in rows}
+        kind = "tone" if "rating" in first or values & {"positive", "negative"} else "sentences"
+    else:
+        raise InputError("unknown file kind: expected annotation records or rows with 'label'",
+                         path=str(path), line=first["_line"])
+    labels = STANCES if kind in ("pairs", "sentences") else TONES
+    if kind != "annotations":
+        for row in rows:
+            if row.get("label") not in labels:
+                raise InputError(f"unknown label {row.get('label')!r} for a {kind} file "
+                                 f"(expected one of {', '.join(labels)})", path=str(path), line=row["_line"])
+    return kind, rows
+
+
+# ---------------------------------------------------------------- baselines
+
+
+def vader_compound(texts: Sequence[str]) -> list[float]:
+    from stance.features import _vader
+
+    analyser = _vader()
+    return [analyser.polarity_scores(t)["compound"] for t in texts]
+
+
+def _polarity_label(value: float, labels=("cooperative", "neutral", "confrontational")) -> str:
+    positive, neutral, negative = labels
+    return positive if value >= VADER_THRESHOLD else negative if value <= -VADER_THRESHOLD else neutral
+
+
+def keyword_scores(texts: Sequence[str]) -> list[int]:
+    """Cooperative minus confrontational keyword hits: a dictionary coder in miniature."""
+    table = json.loads(_KEYWORDS_FILE.read_text(encoding="utf-8"))
+    word = re.compile(r"[a-z][a-z'-]*")
+    coop, conf = set(table["cooperative"]), set(table["confrontational"])
+    scores = []
+    for text in texts:
+        words = word.findall(text.lower())
+        stems = {w[:6] for w in words}
+        scores.append(len(stems & coop) - len(stems & conf))
+    return scores
+
+
+def _baselines(texts, gold, labels, *, binary=False) -> dict:
+    """Majority class, VADER compound as a stance/tone proxy, and the keyword lexicon."""
+    majority = Counter(gold).most_common(1)[0][0]
+    compound = vader_compound(texts)
+    keywords = keyword_scores(texts)
+    if labels == TONES:
+        polar = ("positive", "neutral", "negative")
+    else:
+        polar = ("cooperative", "neutral", "confrontational")
+    if binary:  # no neutral to predict: the sign decides, ties go to the first class
+        vader_pred = [polar[0] if c >= 0 else polar[2] for c in compound]
+        keyword_pred = [polar[0] if k >= 0 else polar[2] for k in keywords]
+    else:
+        vader_pred = [_polarity_label(c, polar) for c in compound]
+        keyword_pred = [polar[0] if k > 0 else polar[2] if k < 0 else polar[1] for k in keywords]
+    return {
+        "majority": classification_metrics(gold, [majority] * len(gold), labels),
+        "vader": classification_metrics(gold, vader_pred, labels),
+        "keywords": classification_metrics(gold, keyword_pred, labels),
+    }, compound
+
+
+# ---------------------------------------------------------------- model views
+
+
+def sentence_stance(model: StanceModel, texts: Sequence[str]) -> list[str]:
+    """One stance per sentence: the most polar pair's stance; with fewer than two states, the
+    stance model on the sentence itself (its one state, if any, masked as the first of a pair)."""
+    from stance.corpus import Sentence
+    from stance.features import mask_text
+    from stance.states import find_states
+
+    prepared = [(0, i, Sentence(t, 0, len(t)), find_states(t)) for i, t in enumerate(texts)]
+    results = model.score_sentences(prepared)
+    fallback_rows = [i for i, r in enumerate(results) if not r.pairs]
+    fallback_inputs = []
+    for i in fallback_rows:
+        mentions = prepared[i][3]
+        code = mentions[0].code if mentions else None
+        fallback_inputs.append(mask_text(texts[i], mentions, (code, "") if code else None))
+    fallback = model.stance_probabilities(fallback_inputs)
+    labels: list[str] = []
+    fallback_row = dict(zip(fallback_rows, range(len(fallback_rows)), strict=True))
+    for i, result in enumerate(results):
+        if result.pairs:
+            strongest = max(result.pairs, key=lambda p: abs(p.score))
+            labels.append(strongest.stance)
+        else:
+            labels.append(STANCES[int(fallback[fallback_row[i]].argmax())])
+    return labels
+
+
+def evaluate(path: str | os.PathLike, model: StanceModel, *, baselines: bool = True) -> dict:
+    """Evaluate ``model`` on a labelled file; return a JSON-ready report."""
+    kind, rows = read_labelled(path)
+    texts = [r["text"] for r in rows]
+    report: dict = {"file": str(path), "kind": kind, "rows": len(rows)}
+    if kind == "pairs":
+        gold = [r["label"] for r in rows]
+        items = [(r["text"], r["source"], r["target"]) for r in rows]
+        _check_codes(items, rows, path)
+        scored = model.score_pairs(items)
+        labels = BINARY if set(gold) <= set(BINARY) else STANCES
+        given = [_binary(p.probabilities) if labels == BINARY else p.stance for p in scored]
+        report["model"] = classification_metrics(gold, given, labels)
+        report["model"]["recogniser_found_both"] = sum(p.found for p in scored) / len(scored)
+        end_to_end = _end_to_end(model, rows, labels)
+        report["end_to_end"] = classification_metrics(gold, end_to_end, labels)
+        report["end_to_end"]["missed"] = sum(p == "missed" for p in end_to_end)
+        if baselines:
+            report["baselines"], _ = _baselines(texts, gold, labels, binary=labels == BINARY)
+    elif kind == "sentences":
+        gold = [r["label"] for r in rows]
+        report["model"] = classification_metrics(gold, sentence_stance(model, texts), STANCES)
+        if baselines:
+            report["baselines"], _ = _baselines(texts, gold, STANCES)
+    elif kind == "tone":
+        gold = [r["label"] for r in rows]
+        results = _tone(model, texts)
+        report["model"] = classification_metrics(gold, [r[0] for r in results], TONES)
+        ratings = [r.get("rating") for r in rows]
+        if all(isinstance(x, (int, float)) for x in ratings):
+            report["model"]["pearson_r"] = pearson([r[1] for r in results], ratings)
+        if baselines:
+            report["baselines"], compound = _baselines(texts, gold, TONES)
+            if "pearson_r" in report["model"]:
+                report["baselines"]["vader"]["pearson_r"] = pearson(compound, ratings)
+    else:  # our annotation format
+        from stance.annotations import load_annotations
+
+        records = load_annotations([path])
+        gold, items = [], []
+        for record in records:
+            for pair in record.pairs:
+                gold.append(pair.stance)
+                items.append((record.text, *pair.states))
+        scored = model.score_pairs(items, date=None)
+        report["model"] = classification_metrics(gold, [p.stance for p in scored], STANCES)
+        tone_gold = [r.sentiment for r in records]
+        report["tone"] = classification_metrics(tone_gold, [t[0] for t in _tone(model, [r.text for r in records])],
+                                                TONES)
+        if baselines:
+            report["baselines"], _ = _baselines([t for t, _, _ in items], gold, STANCES)
+    return report
+
+
+def _binary(probabilities: dict) -> str:
+    return "cooperative" if probabilities["cooperative"] >= probabilities["confrontational"] else "confrontational"
+
+
+def _check_codes(items, rows, path):
+    from stance.states import KNOWN_CODES
+
+    for (_, a, b), row in zip(items, rows, strict=True):
+        for code in (a, b):
+            if code not in KNOWN_CODES:
+                raise InputError(f"unknown state code {code!r}", path=str(path), line=row["_line"])
+
+
+def _end_to_end(model: StanceModel, rows, labels) -> list[str]:
+    """The pair's stance as ``stance classify`` would give it, or "missed" when not found."""
+    from stance.corpus import Sentence
+    from stance.states import find_states
+
+    prepared = [(0, i, Sentence(r["text"], 0, len(r["text"])), find_states(r["text"])) for i, r in enumerate(rows)]
+    predictions = []
+    for row, result in zip(rows, model.score_sentences(prepared), strict=True):
+        wanted = {row["source"], row["target"]}
+        match = next((p for p in result.pairs if set(p.states) == wanted), None)
+        if match is None:
+            predictions.append("missed")
+        else:
+            predictions.append(_binary(match.probabilities) if labels == BINARY else match.stance)
+    return predictions
+
+
+def _tone(model: StanceModel, texts: Sequence[str]) -> list[tuple[str, float]]:
+    from stance.features import mask_text
+    from stance.states import find_states
+
+    probabilities = model.tone_probabilities([mask_text(t, find_states(t)) for t in texts])
+    return [(TONES[int(p.argmax())], float(p[2] - p[0])) for p in probabilities]
+
+
+def format_report(report: dict) -> str:
+    """The report as text tables, model first, then baselines."""
+    from stance.metrics import format_metrics
+
+    parts = [f"{report['file']} ({report['kind']}, {report['rows']} rows)", ""]
+    title = {"pairs": "model, gold pair given", "sentences": "model, sentence level",
+             "tone": "model, tone", "annotations": "model, stance per gold pair"}[report["kind"]]
+    parts.append(format_metrics(report["model"], title))
+    if "pearson_r" in report["model"]:
+        parts.append(f"Pearson r with ratings: {report['model']['pearson_r']:.3f}")
+    if "recogniser_found_both" in report["model"]:
+        parts.append(f"recogniser found both states in {report['model']['recogniser_found_both']:.1%} of rows")
+    if "end_to_end" in report:
+        parts += ["", format_metrics(report["end_to_end"], "model, end to end (states found by the recogniser; "
+                                     f"{report['end_to_end']['missed']} missed pairs count as errors)")]
+    if "tone" in report:
+        parts += ["", format_metrics(report["tone"], "model, tone")]
+    if "baselines" in report:
+        parts += ["", "baselines (macro-F1):"]
+        for name, metrics in report["baselines"].items():
+            extra = f", Pearson r {metrics['pearson_r']:.3f}" if "pearson_r" in metrics else ""
+            parts.append(f"  {name:9} {metrics['macro_f1']:.3f}  (accuracy {metrics['accuracy']:.3f}{extra})")
+    return "\n".join(parts)

@@ -1,0 +1,184 @@
+"""Model inputs: pair masking, text normalisation and the two TF-IDF pipelines.
+
+A sentence yields one input per pair of states: the pair's mentions become ``statea`` and
+``stateb`` (in order of first appearance) and every other state mention ``stateother``. The
+model never sees a country name, so it cannot learn that "Russia" means confrontation, and
+one sentence can hold a cooperative pair and a confrontational one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+MASK_A = "statea"
+MASK_B = "stateb"
+MASK_OTHER = "stateother"
+
+# Keep one-letter words and apostrophes inside words, so "won't" and "didn't" stay whole:
+# negation decides many stances.
+TOKEN_PATTERN = r"(?u)\b\w[\w']*\b"
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+# Words kept on each side of the pair in the context view.
+CONTEXT_WINDOW = 4
+_CONTEXT_WORDS = re.compile(TOKEN_PATTERN)
+
+
+def normalise(text: str) -> str:
+    """Lower-case and fold typographic quotes and dashes (the vectorisers' preprocessor)."""
+    return text.translate(_QUOTES).lower()
+
+
+def order_pair(mentions: Sequence, states: Sequence[str]) -> tuple[str, str]:
+    """The two codes in order of first appearance (a code not mentioned goes last)."""
+    first = {}
+    for m in mentions:
+        first.setdefault(m.code, m.start)
+    a, b = states
+    return (a, b) if first.get(a, 1 << 30) <= first.get(b, 1 << 30) else (b, a)
+
+
+def mask_text(text: str, mentions: Sequence, pair: tuple[str, str] | None = None) -> str:
+    """Replace state mentions by placeholders: the pair's by statea/stateb, others by stateother."""
+    parts = []
+    last = 0
+    for m in mentions:
+        if m.start < last:  # overlapping mentions should not happen; keep the first
+            continue
+        if pair and m.code == pair[0]:
+            token = MASK_A
+        elif pair and m.code == pair[1]:
+            token = MASK_B
+        else:
+            token = MASK_OTHER
+        parts.append(text[last:m.start])
+        parts.append(token)
+        last = m.end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def pair_context(text: str) -> str:
+    """The words from a few before the pair's first placeholder to a few after its last one.
+
+    What lies between and around the two states says most about their relation, and it
+    differs between pairs of the same sentence.
+    """
+    words = _CONTEXT_WORDS.findall(normalise(text))
+    spots = [i for i, w in enumerate(words) if w in (MASK_A, MASK_B)]
+    if not spots:
+        return ""
+    lo = max(0, spots[0] - CONTEXT_WINDOW)
+    hi = spots[-1] + CONTEXT_WINDOW + 1
+    return " ".join(words[lo:hi])
+
+
+class LexiconFeatures(TransformerMixin, BaseEstimator):
+    """VADER's compound, positive, negative and neutral scores as four extra columns.
+
+    VADER's lexicon ships inside the ``vaderSentiment`` package (nltk's copy needs a
+    download). Stateless: ``fit`` learns nothing.
+    """
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        analyser = _vader()
+        rows = [analyser.polarity_scores(text) for text in X]
+        values = np.array([[r["compound"], r["pos"], r["neg"], r["neu"]] for r in rows], dtype=float)
+        return sparse.csr_matrix(values)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(["vader_compound", "vader_pos", "vader_neg", "vader_neu"], dtype=object)
+
+
+_VADER = None
+
+
+def _vader():
+    global _VADER
+    if _VADER is None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        _VADER = SentimentIntensityAnalyzer()
+    return _VADER
+
+
+def _word_vectoriser(ngram_max: int, min_df: int, sublinear_tf: bool, preprocessor=normalise) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        preprocessor=preprocessor,
+        token_pattern=TOKEN_PATTERN,
+        ngram_range=(1, ngram_max),
+        min_df=min_df,
+        sublinear_tf=sublinear_tf,
+        dtype=np.float64,
+    )
+
+
+def _char_vectoriser(min_df: int, sublinear_tf: bool) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        preprocessor=normalise,
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        min_df=max(min_df, 2),
+        sublinear_tf=sublinear_tf,
+        dtype=np.float64,
+    )
+
+
+STANCE_DEFAULTS = {
+    "C": 4.0,
+    "ngram_max": 2,
+    "min_df": 1,
+    "sublinear_tf": True,
+    "class_weight": "balanced",
+    "char": True,
+    "context": True,
+}
+
+TONE_DEFAULTS = {
+    "C": 2.0,
+    "ngram_max": 2,
+    "min_df": 1,
+    "sublinear_tf": True,
+    "class_weight": "balanced",
+    "char": True,
+    "lexicon": True,
+}
+
+
+def build_pipeline(params: dict, *, context: bool = False, lexicon: bool = False) -> Pipeline:
+    """A TF-IDF (+ optional views) + LogisticRegression pipeline with named steps."""
+    views = [("word", _word_vectoriser(params["ngram_max"], params["min_df"], params["sublinear_tf"]))]
+    if params.get("char"):
+        views.append(("char", _char_vectoriser(params["min_df"], params["sublinear_tf"])))
+    if context:
+        views.append(("context", _word_vectoriser(params["ngram_max"], params["min_df"],
+                                                  params["sublinear_tf"], preprocessor=pair_context)))
+    if lexicon:
+        views.append(("lexicon", LexiconFeatures()))
+    classifier = LogisticRegression(
+        C=params["C"],
+        class_weight=params["class_weight"],
+        max_iter=2000,
+        solver="lbfgs",
+    )
+    return Pipeline([("features", FeatureUnion(views)), ("classifier", classifier)])
+
+
+def build_stance_pipeline(params: dict | None = None) -> Pipeline:
+    params = {**STANCE_DEFAULTS, **(params or {})}
+    return build_pipeline(params, context=params["context"])
+
+
+def build_tone_pipeline(params: dict | None = None) -> Pipeline:
+    params = {**TONE_DEFAULTS, **(params or {})}
+    return build_pipeline(params, lexicon=params["lexicon"])

@@ -1,0 +1,102 @@
+"""The Python API contract of predict / score_pairs / load_model, and stance invariance."""
+
+import json
+
+import pytest
+
+from stance.errors import UnknownStateError
+from stance.inference import STANCES, TONES
+
+SEED = ("The Philippines won't stop purchasing weapons from Moscow, despite possible pressure from the US.")
+
+
+def test_predict_contract(model):
+    results = model.predict(SEED)
+    assert len(results) == 1
+    r = results[0]
+    assert r.text == SEED and r.doc == 0 and r.index == 0
+    assert r.sentiment in TONES and -1 <= r.sentiment_score <= 1
+    assert [p.states for p in r.pairs] == [("PHL", "RUS"), ("PHL", "USA"), ("RUS", "USA")]
+    for p in r.pairs:
+        assert p.stance in STANCES
+        assert set(p.probabilities) == set(STANCES)
+        assert abs(sum(p.probabilities.values()) - 1) < 1e-3
+        assert p.score == pytest.approx(p.probabilities["cooperative"] - p.probabilities["confrontational"], abs=2e-4)
+        assert p.stance == max(p.probabilities, key=p.probabilities.get)
+    json.dumps(r.to_dict())
+
+
+def test_predict_a_list_says_which_text(model):
+    results = model.predict(["Kenya and Uganda signed a trade deal. Both sides praised it.",
+                             "Iran threatened Israel with retaliation."])
+    assert [(r.doc, r.index) for r in results] == [(0, 0), (0, 1), (1, 0)]
+    assert results[1].pairs == ()
+
+
+def test_score_pairs_even_when_a_state_is_not_found(model):
+    [known] = model.score_pairs([("The US Congress agreed to lift embargoes on sales to Cuba.", "USA", "CUB")])
+    assert known.states == ("USA", "CUB") and known.found
+    [unknown] = model.score_pairs([("Troops shelled Basra overnight from across the border.", "IRQ", "IRN")])
+    assert unknown.found is False and unknown.stance in STANCES
+
+
+@pytest.mark.parametrize("bad, error", [
+    ([("text", "USA")], TypeError),
+    (["just a string"], TypeError),
+    ([("text", "USA", "ZZZ")], UnknownStateError),
+    ([("text", "USA", "USA")], ValueError),
+])
+def test_score_pairs_rejects_bad_input(model, bad, error):
+    with pytest.raises(error):
+        model.score_pairs(bad)
+
+
+def test_predict_rejects_bad_types(model):
+    with pytest.raises(TypeError):
+        model.predict(42)
+    with pytest.raises(TypeError):
+        model.predict([b"bytes"])
+
+
+def test_deterministic(model):
+    a = [r.to_dict() for r in model.predict(SEED)]
+    b = [r.to_dict() for r in model.predict(SEED)]
+    assert a == b
+
+
+# Replacement states for the invariance check, from every continent.
+REPLACEMENTS = ["NOR", "BRA", "KEN", "VNM", "CAN", "EGY", "AUS", "POL", "MEX", "IDN", "NGA", "CHL"]
+
+
+def _swap(text, mentions, mapping):
+    from stance.states import state_adjective, state_name
+
+    out, last = [], 0
+    for m in mentions:
+        if m.code in mapping:
+            new = mapping[m.code]
+            out += [text[last:m.start], state_adjective(new) if m.kind == "adjective" else state_name(new)]
+            last = m.end
+    return "".join(out + [text[last:]])
+
+
+def test_stance_is_invariant_to_state_names(model, annotations):
+    """Swapping a pair's states for others changes at most 2% of predicted stances."""
+    from stance.states import find_states
+
+    checked = changed = 0
+    for n, record in enumerate(a for a in annotations if a.pairs):
+        pair = record.pairs[0]
+        mentions = find_states(record.text, record.date)
+        present = {m.code for m in mentions}
+        if not set(pair.states) <= present:
+            continue
+        free = [c for c in REPLACEMENTS if c not in present]
+        mapping = {pair.states[0]: free[n % len(free)], pair.states[1]: free[(n + 1) % len(free)]}
+        swapped = _swap(record.text, mentions, mapping)
+        [before] = model.score_pairs([(record.text, *pair.states)], date=record.date)
+        [after] = model.score_pairs([(swapped, mapping[pair.states[0]], mapping[pair.states[1]])], date=record.date)
+        checked += 1
+        changed += before.stance != after.stance
+    assert checked >= 50
+    assert changed / checked <= 0.02, f"{changed} of {checked} stances changed"
