@@ -82,8 +82,11 @@ def run(data: Path, copies: int) -> dict | None:
             return sum(len(document_sentences(d.text)) for d in read_documents([copy]))
 
         seconds, n = _best(read_clean_split)
-        result["b_read_clean_split"] = {"sentences": n, "seconds": seconds,
-                                        "per_second": n / seconds}
+        result["b_read_clean_split"] = {
+            "sentences": n,
+            "seconds": seconds,
+            "per_second": n / seconds,
+        }
 
         try:
             from stance.states import find_states
@@ -102,17 +105,25 @@ def run(data: Path, copies: int) -> dict | None:
                 return n
 
             seconds, n = _best(with_states)
-            result["c_with_find_states"] = {"sentences": n, "seconds": seconds,
-                                            "per_second": n / seconds}
+            result["c_with_find_states"] = {
+                "sentences": n,
+                "seconds": seconds,
+                "per_second": n / seconds,
+            }
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
-                        help="folder holding pool/guardian_articles.jsonl (default ../shared/data)")
-    parser.add_argument("--copies", type=int, default=5,
-                        help="replicate the articles this many times (default 5)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=ROOT.parent / "shared" / "data",
+        help="folder holding pool/guardian_articles.jsonl (default ../shared/data)",
+    )
+    parser.add_argument(
+        "--copies", type=int, default=5, help="replicate the articles this many times (default 5)"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     result = run(args.data, max(1, args.copies))
@@ -121,8 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"{result['articles']} articles ({result['copies']} copies of {result['data']}), "
-          f"best of {RUNS}, one core, Python {result['python']}, pid {os.getpid()}")
+    print(
+        f"{result['articles']} articles ({result['copies']} copies of {result['data']}), "
+        f"best of {RUNS}, one core, Python {result['python']}, pid {os.getpid()}"
+    )
     labels = {
         "a_punkt_alone": "a. Punkt alone on raw text",
         "b_read_clean_split": "b. read + clean + split",
@@ -133,8 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         if r is None:
             print(f"{label:32s} skipped")
         else:
-            print(f"{label:32s} {r['per_second']:>9,.0f} sentences/s "
-                  f"({r['sentences']:,} in {r['seconds']:.2f} s)")
+            print(
+                f"{label:32s} {r['per_second']:>9,.0f} sentences/s "
+                f"({r['sentences']:,} in {r['seconds']:.2f} s)"
+            )
     return 0
 
 

@@ -26,10 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stance.states import KNOWN_CODES, find_states  # noqa: E402
-
-# codes used by other datasets for the same state (Kosovo: KSV in CAMEO, XKX here)
-CODE_ALIASES = {"KSV": "XKX", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS"}
+from stance.states import KNOWN_CODES, canonical_code, find_states  # noqa: E402
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -90,7 +87,7 @@ def pair_coverage(pairs_path: Path) -> dict | None:
         found = {m.code for m in mentions}
         ok = True
         for side in ("source", "target"):
-            code = CODE_ALIASES.get(row[side], row[side])
+            code = canonical_code(row[side])
             if code in found:
                 continue
             ok = False

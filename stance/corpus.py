@@ -105,6 +105,7 @@ def read_documents(
 ) -> Iterator[Document]:
     """Yield the documents in ``paths``, in order; see the module docstring for the formats.
 
+    ``.jsonl``, ``.ndjson`` and ``.json`` files are read as JSON Lines (one object a line).
     ``text_column`` names the text field of JSON Lines records and the text column of CSV files.
     Optional ``id``, ``date`` and ``title`` fields/columns are used when present; a record's id
     defaults to ``name:line``. A file's id (and the prefix of a record's default id) is its path
@@ -119,6 +120,8 @@ def read_documents(
             raise err
         on_error(err)
 
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]  # one path, not an iterable of characters
     for raw in paths:
         path = os.fspath(raw)
         if path == STDIN:
@@ -128,8 +131,11 @@ def read_documents(
         if p.is_dir():
             files = _walk(p)
             if not files:
-                fail(InputError(f"no {'/'.join(KNOWN_SUFFIXES)} files (or .gz) in the directory",
-                                path=path))
+                fail(
+                    InputError(
+                        f"no {'/'.join(KNOWN_SUFFIXES)} files (or .gz) in the directory", path=path
+                    )
+                )
             for f in files:
                 name = f.relative_to(p).as_posix()
                 yield from _read_file(str(f), name, text_column, fail)
@@ -172,8 +178,7 @@ def _read_file(path: str, name: str, text_column: str, fail) -> Iterator[Documen
                 return
             stream = _Prefixed(head, fh)
             if suffix in JSONL_SUFFIXES:
-                yield from _read_jsonl(_decoded_lines(stream, path), path, name, text_column,
-                                       fail)
+                yield from _read_jsonl(_decoded_lines(stream, path), path, name, text_column, fail)
             elif suffix in CSV_SUFFIXES:
                 yield from _read_csv(_decoded_lines(stream, path), path, name, text_column, fail)
             else:  # .txt, or any other file the caller named explicitly
@@ -226,8 +231,9 @@ def _decode(data: bytes, path: str, line: int | None = None) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise InputError(f"not valid UTF-8 ({err.reason} at byte {err.start})", path=path,
-                         line=line) from None
+        raise InputError(
+            f"not valid UTF-8 ({err.reason} at byte {err.start})", path=path, line=line
+        ) from None
     if "\x00" in text:
         raise InputError("binary data (NUL bytes), not text", path=path, line=line)
     return text
@@ -248,7 +254,7 @@ def _decoded_lines(stream, path: str) -> Iterator[tuple[int, str | InputError]]:
     """
     for number, raw in enumerate(stream, 1):
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8):]
+            raw = raw[len(codecs.BOM_UTF8) :]
         try:
             yield number, _decode(raw, path, number)
         except InputError as err:
@@ -257,7 +263,7 @@ def _decoded_lines(stream, path: str) -> Iterator[tuple[int, str | InputError]]:
 
 def _text_document(data: bytes, path: str, name: str) -> Document | None:
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     text = _newlines(_decode(data, path))
     if not text.strip():
         raise InputError("empty file", path=path)
@@ -289,8 +295,9 @@ def _record(fields: dict, text_column: str, path: str, name: str, line: int) -> 
     )
 
 
-def _read_jsonl(lines: Iterable[tuple[int, str]], path: str, name: str, text_column: str,
-                fail) -> Iterator[Document]:
+def _read_jsonl(
+    lines: Iterable[tuple[int, str]], path: str, name: str, text_column: str, fail
+) -> Iterator[Document]:
     found = False
     for number, line in lines:
         if isinstance(line, InputError):  # undecodable line: report it and go on
@@ -304,11 +311,16 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], path: str, name: str, text_col
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as err:
-                raise InputError(f"not JSON: {err.msg} (column {err.colno})", path=path,
-                                 line=number) from None
+                raise InputError(
+                    f"not JSON: {err.msg} (column {err.colno})", path=path, line=number
+                ) from None
             if not isinstance(obj, dict):
-                raise InputError("a JSON Lines record must be an object", path=path,
-                                 line=number)
+                raise InputError(
+                    "a JSON Lines record must be an object (one {...} per line; JSON arrays "
+                    "are not read)",
+                    path=path,
+                    line=number,
+                )
             yield _record(obj, text_column, path, name, number)
         except InputError as err:
             fail(err)
@@ -316,8 +328,9 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], path: str, name: str, text_col
         fail(InputError("empty file", path=path))
 
 
-def _read_csv(lines: Iterable[tuple[int, str]], path: str, name: str, text_column: str,
-              fail) -> Iterator[Document]:
+def _read_csv(
+    lines: Iterable[tuple[int, str]], path: str, name: str, text_column: str, fail
+) -> Iterator[Document]:
     if csv.field_size_limit() < _CSV_FIELD_LIMIT:
         csv.field_size_limit(_CSV_FIELD_LIMIT)
     current = [0]
@@ -338,8 +351,9 @@ def _read_csv(lines: Iterable[tuple[int, str]], path: str, name: str, text_colum
         raise InputError("empty file", path=path)
     header = [h.strip() for h in header]
     if text_column not in header:
-        raise InputError(f"no {text_column!r} column (columns: {', '.join(header)})",
-                         path=path, line=1)
+        raise InputError(
+            f"no {text_column!r} column (columns: {', '.join(header)})", path=path, line=1
+        )
     found = False
     start = current[0] + 1
     while True:
@@ -354,8 +368,9 @@ def _read_csv(lines: Iterable[tuple[int, str]], path: str, name: str, text_colum
             continue
         found = True
         if len(row) != len(header):
-            fail(InputError(f"{len(row)} fields, the header has {len(header)}", path=path,
-                            line=line))
+            fail(
+                InputError(f"{len(row)} fields, the header has {len(header)}", path=path, line=line)
+            )
             continue
         try:
             yield _record(dict(zip(header, row, strict=True)), text_column, path, name, line)
@@ -394,8 +409,9 @@ def _read_stdin(text_column: str, fail) -> Iterator[Document]:
             if decode:
                 numbered = _decoded_lines(all_lines(), _STDIN_NAME)
             else:
-                numbered = ((n, s.lstrip("\ufeff") if n == 1 else s)
-                            for n, s in enumerate(all_lines(), 1))
+                numbered = (
+                    (n, s.lstrip("\ufeff") if n == 1 else s) for n, s in enumerate(all_lines(), 1)
+                )
             yield from _read_jsonl(numbered, _STDIN_NAME, _STDIN_NAME, text_column, fail)
         else:
             if decode:
@@ -413,8 +429,16 @@ def _read_stdin(text_column: str, fail) -> Iterator[Document]:
 
 # ----------------------------------------------------------------------------- cleaning
 
-_ACTIONS = ("end", "drop_line", "credit", "caption_end", "strip_tail", "strip_head",
-            "drop_sentence", "drop_sentence_start")
+_ACTIONS = (
+    "end",
+    "drop_line",
+    "credit",
+    "caption_end",
+    "strip_tail",
+    "strip_head",
+    "drop_sentence",
+    "drop_sentence_start",
+)
 _MAX_CAPTION = 600  # longest line the caption_end rule may drop
 _MAX_SHORT_LINE = 200  # longest line the whole-line rules are tried on
 _TAIL_WINDOW = 320  # strip_tail looks at this many characters at the end of a line
@@ -429,8 +453,17 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 class _Rules:
-    __slots__ = ("caption_end", "credit", "drop_line", "drop_sentence", "drop_sentence_start",
-                 "end", "strip_head", "strip_tail", "table")
+    __slots__ = (
+        "caption_end",
+        "credit",
+        "drop_line",
+        "drop_sentence",
+        "drop_sentence_start",
+        "end",
+        "strip_head",
+        "strip_tail",
+        "table",
+    )
 
     def __init__(self, table: list[tuple[str, str, str]]):
         self.table = table
@@ -473,12 +506,16 @@ def _parse_rules(raw: str, where: str) -> list[tuple[str, str, str]]:
         if not header_seen:
             header_seen = True
             if cells[:3] != ["action", "pattern", "purpose"]:
-                raise InputError("header must be action<TAB>pattern<TAB>purpose", path=where,
-                                 line=number)
+                raise InputError(
+                    "header must be action<TAB>pattern<TAB>purpose", path=where, line=number
+                )
             continue
         if len(cells) != 3 or not cells[2].strip():
-            raise InputError("a rule needs 3 tab-separated cells: action, pattern, purpose",
-                             path=where, line=number)
+            raise InputError(
+                "a rule needs 3 tab-separated cells: action, pattern, purpose",
+                path=where,
+                line=number,
+            )
         action, pattern, purpose = cells
         if action not in _ACTIONS:
             raise InputError(f"unknown action {action!r}", path=where, line=number)
@@ -522,12 +559,16 @@ def clean_spans(text: str) -> list[tuple[int, int]]:
     starts, ends, blank_before = _lines(text)
     n = len(starts)
     keep = [True] * n
+    body_seen = False  # an `end` marker above all body text (a byline box) ends nothing
     for i in range(n):
         s, e = starts[i], ends[i]
         if e - s <= _MAX_SHORT_LINE and rules.end and rules.end.match(text, s, e):
-            for j in range(i, n):
-                keep[j] = False
-            break
+            if body_seen:
+                for j in range(i, n):
+                    keep[j] = False
+                break
+            keep[i] = False
+            continue
         # strip trailing fragments (bylines) and leading datelines
         if rules.strip_tail:
             m = rules.strip_tail.search(text, max(s, e - _TAIL_WINDOW), e)
@@ -563,8 +604,15 @@ def clean_spans(text: str) -> list[tuple[int, int]]:
             if length <= _HEADING_MAX and not any(c.islower() for c in line):
                 keep[i] = False
                 continue
-        if length <= _MAX_CAPTION and rules.caption_end and rules.caption_end.search(text, s, e):
+        if (
+            length <= _MAX_CAPTION
+            and rules.caption_end
+            and rules.caption_end.search(text, max(s, e - _TAIL_WINDOW), e)
+        ):
             keep[i] = False
+            continue
+        if not body_seen and _END_PUNCT.search(text, max(s, e - 8), e):
+            body_seen = True
     if n > 1:
         _drop_repeats(text, starts, ends, blank_before, keep)
     return [(starts[i], ends[i]) for i in range(n) if keep[i]]
@@ -574,11 +622,12 @@ def _norm(s: str) -> str:
     return _NORM.sub(" ", s.lower()).strip()
 
 
-def _drop_repeats(text: str, starts: list[int], ends: list[int], blank_before: list[bool],
-                  keep: list[bool]) -> None:
+def _drop_repeats(
+    text: str, starts: list[int], ends: list[int], blank_before: list[bool], keep: list[bool]
+) -> None:
     """Duplicated captions, repeated headlines and pull quotes (see the module docstring)."""
     n = len(starts)
-    keys = [_norm(text[starts[i]:ends[i]]) for i in range(n)]
+    keys = [_norm(text[starts[i] : ends[i]]) for i in range(n)]
     joined = "\n".join(keys)
     copies = Counter(keys)
     seen: set[str] = set()
@@ -599,9 +648,11 @@ def _drop_repeats(text: str, starts: list[int], ends: list[int], blank_before: l
             keep[i] = False  # a pull quote: the same words are in a longer line
             j = i + 1
             if j < n and keep[j] and not blank_before[j]:
-                below = text[starts[j]:ends[j]]
-                if (_END_PUNCT.search(below) is None
-                        and len(below.split()) <= _ATTRIBUTION_MAX_WORDS):
+                below = text[starts[j] : ends[j]]
+                if (
+                    _END_PUNCT.search(below) is None
+                    and len(below.split()) <= _ATTRIBUTION_MAX_WORDS
+                ):
                     keep[j] = False
         seen.add(key)
 

@@ -163,16 +163,18 @@ def evaluate(path: str | os.PathLike, model: StanceModel, *, baselines: bool = T
     report: dict = {"file": str(path), "kind": kind, "rows": len(rows)}
     if kind == "pairs":
         gold = [r["label"] for r in rows]
-        items = [(r["text"], r["source"], r["target"]) for r in rows]
-        _check_codes(items, rows, path)
-        scored = model.score_pairs(items)
         labels = BINARY if set(gold) <= set(BINARY) else STANCES
-        given = [_binary(p.probabilities) if labels == BINARY else p.stance for p in scored]
+        known = _known_pairs(rows, path)
+        scored = iter(model.score_pairs([(r["text"], r["source"], r["target"]) for r, ok in zip(rows, known, strict=True) if ok]))
+        # A pair naming a state stance does not know (e.g. the Soviet Union) counts as an error.
+        given = [(_binary(p.probabilities) if labels == BINARY else p.stance) if ok else "unknown-code"
+                 for ok, p in ((ok, next(scored) if ok else None) for ok in known)]
         report["model"] = classification_metrics(gold, given, labels)
-        report["model"]["recogniser_found_both"] = sum(p.found for p in scored) / len(scored)
+        report["model"]["unknown_codes"] = known.count(False)
         end_to_end = _end_to_end(model, rows, labels)
         report["end_to_end"] = classification_metrics(gold, end_to_end, labels)
         report["end_to_end"]["missed"] = sum(p == "missed" for p in end_to_end)
+        report["model"]["recogniser_found_both"] = 1 - report["end_to_end"]["missed"] / len(rows)
         if baselines:
             report["baselines"], _ = _baselines(texts, gold, labels, binary=labels == BINARY)
     elif kind == "sentences":
@@ -214,13 +216,18 @@ def _binary(probabilities: dict) -> str:
     return "cooperative" if probabilities["cooperative"] >= probabilities["confrontational"] else "confrontational"
 
 
-def _check_codes(items, rows, path):
-    from stance.states import KNOWN_CODES
+def _known_pairs(rows, path) -> list[bool]:
+    """Resolve code aliases in place; True where both codes are states stance knows."""
+    from stance.states import KNOWN_CODES, canonical_code
 
-    for (_, a, b), row in zip(items, rows, strict=True):
-        for code in (a, b):
-            if code not in KNOWN_CODES:
-                raise InputError(f"unknown state code {code!r}", path=str(path), line=row["_line"])
+    known = []
+    for row in rows:
+        for key in ("source", "target"):
+            if not isinstance(row.get(key), str):
+                raise InputError(f"field {key!r} must be an ISO alpha-3 code", path=str(path), line=row["_line"])
+            row[key] = canonical_code(row[key])
+        known.append(row["source"] in KNOWN_CODES and row["target"] in KNOWN_CODES and row["source"] != row["target"])
+    return known
 
 
 def _end_to_end(model: StanceModel, rows, labels) -> list[str]:

@@ -142,6 +142,7 @@ STANCE_DEFAULTS = {
     "class_weight": "balanced",
     "char": True,
     "context": True,
+    "lexicon": True,
 }
 
 TONE_DEFAULTS = {
@@ -176,7 +177,7 @@ def build_pipeline(params: dict, *, context: bool = False, lexicon: bool = False
 
 def build_stance_pipeline(params: dict | None = None) -> Pipeline:
     params = {**STANCE_DEFAULTS, **(params or {})}
-    return build_pipeline(params, context=params["context"])
+    return build_pipeline(params, context=params["context"], lexicon=params["lexicon"])
 
 
 def build_tone_pipeline(params: dict | None = None) -> Pipeline:

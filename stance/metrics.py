@@ -13,20 +13,25 @@ def classification_metrics(y_true: Sequence[str], y_pred: Sequence[str], labels:
     labels = list(labels)
     index = {label: i for i, label in enumerate(labels)}
     confusion = [[0] * len(labels) for _ in labels]
+    # A prediction outside the labels ("missed": the pair was not found) is an error for its
+    # gold class: it counts in recall and support, and in no class's precision.
+    unlabelled = [0] * len(labels)
     for t, p in zip(y_true, y_pred, strict=True):
         if t in index and p in index:
             confusion[index[t]][index[p]] += 1
+        elif t in index:
+            unlabelled[index[t]] += 1
     per_class = {}
     for i, label in enumerate(labels):
         tp = confusion[i][i]
         predicted = sum(row[i] for row in confusion)
-        actual = sum(confusion[i])
+        actual = sum(confusion[i]) + unlabelled[i]
         precision = tp / predicted if predicted else 0.0
         recall = tp / actual if actual else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         per_class[label] = {"precision": precision, "recall": recall, "f1": f1, "support": actual}
     present = [label for label in labels if per_class[label]["support"]]
-    total = sum(map(sum, confusion))
+    total = sum(map(sum, confusion)) + sum(unlabelled)
     return {
         "labels": labels,
         "per_class": per_class,
@@ -34,6 +39,7 @@ def classification_metrics(y_true: Sequence[str], y_pred: Sequence[str], labels:
         "accuracy": sum(confusion[i][i] for i in range(len(labels))) / total if total else 0.0,
         "n": total,
         "confusion": confusion,
+        "unlabelled_predictions": sum(unlabelled),
     }
 
 

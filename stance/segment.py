@@ -111,7 +111,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _glued(text: str, period: int) -> bool:
     """Is the sentence-end mark at ``period`` glued to a following sentence?"""
-    before = text[max(0, period - 2):period]
+    before = text[max(0, period - 2) : period]
     if len(before) < 2 or not (before.isalpha() and before.islower()):
         return False
     word = _WORD_BEFORE.search(text, max(0, period - 40), period)

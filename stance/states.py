@@ -434,3 +434,13 @@ def __getattr__(name: str):
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# Codes other datasets use for states we know under another code (CAMEO's Kosovo is KSV;
+# older ISO/CAMEO codes for Romania, DR Congo, East Timor).
+CODE_ALIASES = {"KSV": "XKX", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS"}
+
+
+def canonical_code(code: str) -> str:
+    """The code stance uses for ``code`` (aliases resolved); unknown codes are returned as they are."""
+    return CODE_ALIASES.get(code, code)

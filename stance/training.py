@@ -24,6 +24,7 @@ STANCE_SEARCH = {
     "class_weight": ["balanced", None],
     "char": [True, False],
     "context": [True, False],
+    "lexicon": [True, False],
 }
 TONE_SEARCH = {
     "C": [0.5, 2.0, 8.0],

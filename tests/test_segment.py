@@ -19,9 +19,11 @@ def sentences(text: str) -> list[str]:
 
 
 def test_month_abbreviation_and_date_end_one_sentence():
-    text = ("The visit was a first for a defense chief in 40 years. It also came on the heels "
-            "of a meeting between President Duterte and President Vladimir Putin in Lima, Peru "
-            "last Nov. 19. Officials did not comment.")
+    text = (
+        "The visit was a first for a defense chief in 40 years. It also came on the heels "
+        "of a meeting between President Duterte and President Vladimir Putin in Lima, Peru "
+        "last Nov. 19. Officials did not comment."
+    )
     out = sentences(text)
     assert out == [
         "The visit was a first for a defense chief in 40 years.",
@@ -31,14 +33,17 @@ def test_month_abbreviation_and_date_end_one_sentence():
     ]
 
 
-@pytest.mark.parametrize("text", [
-    "The U.S. Navy sent two ships to the region on Monday.",
-    "Talks at the U.N. Security Council stalled again.",
-    "Gen. Smith met Sen. Jones and Gov. Brown at 9 a.m. Monday.",
-    "Mr. Lavrov and Dr. Lee spoke about the U.K. position, e.g. on sanctions.",
-    "She lives at No. 10 Downing St. in London.",
-    "George W. Bush met officials from Acme Corp. and Foo Inc. on Sept. 11.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. Navy sent two ships to the region on Monday.",
+        "Talks at the U.N. Security Council stalled again.",
+        "Gen. Smith met Sen. Jones and Gov. Brown at 9 a.m. Monday.",
+        "Mr. Lavrov and Dr. Lee spoke about the U.K. position, e.g. on sanctions.",
+        "She lives at No. 10 Downing St. in London.",
+        "George W. Bush met officials from Acme Corp. and Foo Inc. on Sept. 11.",
+    ],
+)
 def test_abbreviations_do_not_split(text):
     assert sentences(text) == [text]
 
@@ -54,27 +59,34 @@ def test_number_then_capital_splits():
 
 
 def test_missing_space_after_period_splits():
-    text = ("Russia will ship anti-tank RPGs and military vehicles to the Philippines.The "
-            "government is also exploring other options.")
+    text = (
+        "Russia will ship anti-tank RPGs and military vehicles to the Philippines.The "
+        "government is also exploring other options."
+    )
     assert sentences(text) == [
         "Russia will ship anti-tank RPGs and military vehicles to the Philippines.",
         "The government is also exploring other options.",
     ]
 
 
-@pytest.mark.parametrize("text", [
-    "Visit Rappler.com or theguardian.com for details.",
-    "He wrote to press@example.com yesterday.",
-    "The U.S.A. team won.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Visit Rappler.com or theguardian.com for details.",
+        "He wrote to press@example.com yesterday.",
+        "The U.S.A. team won.",
+    ],
+)
 def test_glued_rule_leaves_domains_and_initials(text):
     assert sentences(text) == [text]
 
 
 def test_quotes_stay_with_their_sentence():
     text = "He said the relationship remains “very, very strong.” Kirby added more."
-    assert sentences(text) == ["He said the relationship remains “very, very strong.”",
-                               "Kirby added more."]
+    assert sentences(text) == [
+        "He said the relationship remains “very, very strong.”",
+        "Kirby added more.",
+    ]
 
 
 def test_spans_are_offsets_and_trimmed():
@@ -98,11 +110,14 @@ def test_splitter_params_record_the_resource():
 def test_works_without_any_nltk_data(tmp_path):
     empty = tmp_path / "nltk_data"
     empty.mkdir()
-    code = ("from stance.segment import split_sentences\n"
-            "t = 'The U.S. said so. Russia agreed.'\n"
-            "print([t[s:e] for s, e in split_sentences(t)])\n")
+    code = (
+        "from stance.segment import split_sentences\n"
+        "t = 'The U.S. said so. Russia agreed.'\n"
+        "print([t[s:e] for s, e in split_sentences(t)])\n"
+    )
     env = {**os.environ, "NLTK_DATA": str(empty), "HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['The U.S. said so.', 'Russia agreed.']"
