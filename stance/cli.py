@@ -52,34 +52,54 @@ def _say(message: str) -> None:
 def classify(
     paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .jsonl, .csv, .gz), or - for stdin.")],
     output_format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl, csv or json. Default: table on a terminal, jsonl otherwise.")] = "",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write results to this file (atomically) instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write results to this file instead of stdout: through FILE.partial, renamed to FILE when complete.")] = None,
     all_sentences: Annotated[bool, typer.Option("--all-sentences", help="Also emit sentences without a pair of states (tone only).")] = False,
-    summary: Annotated[bool, typer.Option("--summary", help="Add per-document and per-pair aggregates (to stderr for table, as a final object for json).")] = False,
+    summary: Annotated[bool, typer.Option("--summary", help="Add per-document and per-pair aggregates (to stderr for table and csv, as a final object for json and jsonl).")] = False,
     min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop pairs whose top probability is below this.")] = 0.0,
     text_column: Annotated[str, typer.Option("--text-column", help="Column or field holding the text in CSV and JSONL inputs.")] = "text",
     model: ModelOption = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes, each with its own copy of the model (default: all cores). 1 runs in this process.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="With --output (jsonl or csv): continue an interrupted run from FILE.partial; keep it if interrupted again.")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="local (processes on this machine) or dask (needs pip install 'stance[dask]').")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="With --engine dask: the scheduler's address, e.g. tcp://host:8786 (default: a local cluster on 127.0.0.1).")] = None,
 ):
     """Classify articles: one record per (sentence, pair of states) with stance, score and tone.
 
-    Example: stance classify seeds/002_9d416fd53fd362ec.txt --format jsonl
+    Streams: documents are read, classified on all cores and written chunk by chunk, in input
+    order, in bounded memory. Example: stance classify seeds/002_9d416fd53fd362ec.txt --format jsonl
     """
-    from stance.classification import (
-        classify_documents,
-        csv_header,
-        csv_line,
-        jsonl_line,
-        summarise,
-        table_header,
-        table_line,
+    from concurrent.futures.process import BrokenProcessPool
+
+    from stance.checkpoint import (
+        RESUMABLE_FORMATS,
+        CheckpointedOutput,
+        ResumeError,
+        fingerprint,
+        skip_documents,
     )
+    from stance.classification import FORMATS, ClassifyOptions, StreamWriter, Summary
     from stance.corpus import read_documents
     from stance.errors import InputError
-    from stance.persistence import AtomicTextWriter
+    from stance.parallel import available_cores, run_local
 
     fmt = output_format or ("table" if output is None and sys.stdout.isatty() else "jsonl")
-    if fmt not in ("table", "jsonl", "csv", "json"):
+    if fmt not in FORMATS:
         raise typer.BadParameter(f"unknown format {fmt!r}; choose table, jsonl, csv or json", param_hint="--format")
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter(f"unknown engine {engine!r}; choose local or dask", param_hint="--engine")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
+    if resume and (output is None or fmt not in RESUMABLE_FORMATS):
+        raise typer.BadParameter("--resume needs --output FILE and --format jsonl or csv", param_hint="--resume")
+    if engine == "dask":
+        try:
+            from stance.dask_engine import require_dask, run_dask
+
+            require_dask()
+        except ImportError as exc:
+            _fail(str(exc))
     stance_model = _load(model)
+    jobs = jobs or available_cores()
     failures: list[InputError] = []
 
     def on_error(exc: InputError) -> None:
@@ -87,40 +107,52 @@ def classify(
         _say(f"error: {exc}")
 
     documents = read_documents(paths, text_column=text_column, on_error=on_error)
-    records = classify_documents(documents, stance_model, all_sentences=all_sentences, min_confidence=min_confidence)
-    kept: list[dict] = []
-    writer = AtomicTextWriter(output) if output else None
-    stream = writer if writer else sys.stdout
+    options = ClassifyOptions(fmt=fmt, all_sentences=all_sentences, min_confidence=min_confidence, keep_records=summary)
+    aggregate = Summary() if summary else None
+    sink = None
+    if output:
+        run = fingerprint(paths=paths, fmt=fmt, all_sentences=all_sentences, min_confidence=min_confidence,
+                          text_column=text_column, summary=summary, model_files=stance_model.card.get("files"))
+        try:
+            sink = CheckpointedOutput(output, run, resume=resume).start()
+        except (ResumeError, OSError) as exc:
+            _fail(str(exc))
+        if sink.resumed:
+            _say(f"resuming {sink.partial}: {sink.documents} document(s) already done")
+            documents = skip_documents(documents, sink.documents, sink.last_id)
+            if aggregate is not None:
+                aggregate.update(sink.records(fmt))
+    done = False
     try:
-        if fmt == "table":
-            stream.write(table_header())
-        elif fmt == "csv":
-            stream.write(csv_header())
-        for record in records:
-            if summary or fmt == "json":
-                kept.append(record)
-            if fmt == "jsonl":
-                stream.write(jsonl_line(record))
-            elif fmt == "csv":
-                stream.write(csv_line(record))
-            elif fmt == "table":
-                stream.write(table_line(record))
-        if fmt == "json":
-            payload = {"records": kept}
-            if summary:
-                payload["summary"] = summarise(kept)
-            stream.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        elif summary:
-            text = json.dumps({"summary": summarise(kept)}, ensure_ascii=False)
-            if fmt == "jsonl":
-                stream.write(text + "\n")
-            else:
-                _say(json.dumps(summarise(kept), ensure_ascii=False, indent=2))
-        if writer:
-            writer.commit()
+        writer = StreamWriter(sink or sys.stdout, fmt, aggregate, write_header=not (sink and sink.resumed))
+        if sink and not sink.resumed:
+            sink.checkpoint(0, None)
+        if engine == "dask":
+            results = run_dask(documents, stance_model, options, scheduler=scheduler, jobs=jobs)
+        else:
+            results = run_local(documents, stance_model, options, jobs=jobs)
+        for chunk in results:
+            writer.write_chunk(chunk)
+            if sink:
+                sink.checkpoint(chunk.documents, chunk.last_id)
+        side = writer.finish()
+        if sink:
+            sink.commit()
+        done = True
+    except ResumeError as exc:
+        _fail(str(exc))
+    except BrokenProcessPool as exc:
+        _fail(f"a worker process died ({exc}); if memory ran out, try fewer --jobs")
+    except KeyboardInterrupt:
+        kept = f"; {sink.partial} is kept: run again with --resume" if sink and resume else ""
+        _say(f"interrupted{kept}")
+        raise typer.Exit(130) from None
     finally:
-        if writer:
-            writer.abort()  # no-op after commit; removes the temporary file on error or Ctrl-C
+        if sink and not done:
+            # Ctrl-C or an error: keep FILE.partial for --resume, else leave no trace.
+            sink.abort(keep=resume)
+    if side:
+        _say(side)
     if failures:
         _say(f"{len(failures)} input(s) failed:")
         for exc in failures:
@@ -197,14 +229,18 @@ def evaluate(
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Annotation files or directories.")],
+    paths: Annotated[list[Path] | None, typer.Argument(help="Annotation files or directories. Default: annotations/seeds.jsonl and annotations/written/ (the training set).")] = None,
 ):
     """Check annotation files; print file:line: problems; exit 1 if any error.
 
-    Example: stance validate annotations/
+    Files given together are checked together (duplicate ids, the same text labelled differently).
+    Example: stance validate annotations/seeds.jsonl annotations/written
     """
     from stance.annotations import validate_annotations
 
+    paths = paths or [Path(p) for p in DEFAULT_ANNOTATIONS if Path(p).exists()]
+    if not paths:
+        _fail("no annotations found; pass annotation files or run from the repository root")
     report = validate_annotations(paths)
     for problem in report.problems:
         typer.echo(str(problem))

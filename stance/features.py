@@ -65,6 +65,30 @@ def mask_text(text: str, mentions: Sequence, pair: tuple[str, str] | None = None
     return "".join(parts)
 
 
+_STEMS: dict[str, str] = {}
+_STEMMER = None
+
+
+def stem_tokens(text: str) -> list[str]:
+    """Word tokens reduced to their Snowball stems ("condemned", "condemns" -> "condemn").
+
+    A few thousand sentences cannot show every inflection of every verb; stems let one
+    example teach all of them. Snowball's rules are code in nltk, no data download needed.
+    """
+    global _STEMMER
+    if _STEMMER is None:
+        from nltk.stem.snowball import SnowballStemmer
+
+        _STEMMER = SnowballStemmer("english")
+    out = []
+    for token in _CONTEXT_WORDS.findall(text):
+        stem = _STEMS.get(token)
+        if stem is None:
+            stem = _STEMS[token] = token if token.startswith("state") else _STEMMER.stem(token)
+        out.append(stem)
+    return out
+
+
 def pair_context(text: str) -> str:
     """The words from a few before the pair's first placeholder to a few after its last one.
 
@@ -112,10 +136,12 @@ def _vader():
     return _VADER
 
 
-def _word_vectoriser(ngram_max: int, min_df: int, sublinear_tf: bool, preprocessor=normalise) -> TfidfVectorizer:
+def _word_vectoriser(ngram_max: int, min_df: int, sublinear_tf: bool, preprocessor=normalise,
+                     stem: bool = False) -> TfidfVectorizer:
     return TfidfVectorizer(
         preprocessor=preprocessor,
-        token_pattern=TOKEN_PATTERN,
+        tokenizer=stem_tokens if stem else None,
+        token_pattern=None if stem else TOKEN_PATTERN,
         ngram_range=(1, ngram_max),
         min_df=min_df,
         sublinear_tf=sublinear_tf,
@@ -143,6 +169,7 @@ STANCE_DEFAULTS = {
     "char": True,
     "context": True,
     "lexicon": True,
+    "stem": True,
 }
 
 TONE_DEFAULTS = {
@@ -153,17 +180,19 @@ TONE_DEFAULTS = {
     "class_weight": "balanced",
     "char": True,
     "lexicon": True,
+    "stem": True,
 }
 
 
 def build_pipeline(params: dict, *, context: bool = False, lexicon: bool = False) -> Pipeline:
     """A TF-IDF (+ optional views) + LogisticRegression pipeline with named steps."""
-    views = [("word", _word_vectoriser(params["ngram_max"], params["min_df"], params["sublinear_tf"]))]
+    stem = params.get("stem", False)
+    views = [("word", _word_vectoriser(params["ngram_max"], params["min_df"], params["sublinear_tf"], stem=stem))]
     if params.get("char"):
         views.append(("char", _char_vectoriser(params["min_df"], params["sublinear_tf"])))
     if context:
         views.append(("context", _word_vectoriser(params["ngram_max"], params["min_df"],
-                                                  params["sublinear_tf"], preprocessor=pair_context)))
+                                                  params["sublinear_tf"], preprocessor=pair_context, stem=stem)))
     if lexicon:
         views.append(("lexicon", LexiconFeatures()))
     classifier = LogisticRegression(

@@ -31,6 +31,7 @@ STRUCTURE_FILE = "model.json"
 ARRAYS_FILE = "model.npz"
 # The vectorisers' preprocessors are referenced by name; only these can be named.
 PREPROCESSORS = ("normalise", "pair_context")
+TOKENIZERS = ("stem_tokens",)
 _TFIDF_PARAMS = ("analyzer", "ngram_range", "min_df", "max_df", "sublinear_tf", "token_pattern",
                  "lowercase", "norm", "use_idf", "smooth_idf", "strip_accents", "binary")
 _LOGREG_PARAMS = ("C", "class_weight", "max_iter", "solver", "fit_intercept", "tol")
@@ -115,11 +116,15 @@ def _encode(estimator, prefix: str, arrays: dict):
         preprocessor = getattr(estimator.preprocessor, "__name__", None)
         if preprocessor not in PREPROCESSORS:
             raise ModelError(f"cannot save a vectoriser with preprocessor {estimator.preprocessor!r}")
+        tokenizer = getattr(estimator.tokenizer, "__name__", None)
+        if estimator.tokenizer is not None and tokenizer not in TOKENIZERS:
+            raise ModelError(f"cannot save a vectoriser with tokenizer {estimator.tokenizer!r}")
         terms = sorted(estimator.vocabulary_, key=estimator.vocabulary_.get)
         arrays[f"{prefix}/idf"] = estimator.idf_
         params = {k: getattr(estimator, k) for k in _TFIDF_PARAMS}
         params["ngram_range"] = list(params["ngram_range"])
-        return {"type": "TfidfVectorizer", "params": params, "preprocessor": preprocessor, "terms": terms}
+        return {"type": "TfidfVectorizer", "params": params, "preprocessor": preprocessor, "tokenizer": tokenizer,
+                "terms": terms}
     if isinstance(estimator, LogisticRegression):
         arrays[f"{prefix}/coef"] = estimator.coef_
         arrays[f"{prefix}/intercept"] = estimator.intercept_
@@ -146,9 +151,13 @@ def _decode(node: dict, prefix: str, arrays):
     if kind == "TfidfVectorizer":
         if node["preprocessor"] not in PREPROCESSORS:
             raise ModelError(f"unknown preprocessor {node['preprocessor']!r} in the model file")
+        tokenizer = node.get("tokenizer")
+        if tokenizer is not None and tokenizer not in TOKENIZERS:
+            raise ModelError(f"unknown tokenizer {tokenizer!r} in the model file")
         params = dict(node["params"])
         params["ngram_range"] = tuple(params["ngram_range"])
         vectoriser = TfidfVectorizer(**params, preprocessor=getattr(features, node["preprocessor"]),
+                                     tokenizer=getattr(features, tokenizer) if tokenizer else None,
                                      dtype=np.float64)
         vectoriser.vocabulary_ = {term: i for i, term in enumerate(node["terms"])}
         vectoriser.idf_ = arrays[f"{prefix}/idf"]

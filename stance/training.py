@@ -25,6 +25,7 @@ STANCE_SEARCH = {
     "char": [True, False],
     "context": [True, False],
     "lexicon": [True, False],
+    "stem": [True, False],
 }
 TONE_SEARCH = {
     "C": [0.5, 2.0, 8.0],
@@ -34,6 +35,7 @@ TONE_SEARCH = {
     "class_weight": ["balanced", None],
     "char": [True, False],
     "lexicon": [True, False],
+    "stem": [True, False],
 }
 Progress = Callable[[str], None]
 

@@ -1,0 +1,51 @@
+"""Which features help? Grouped cross-validation on the annotations, one change at a time.
+
+    python bench/ablation.py [ANNOTATIONS...]
+
+Reports, for the stance model, 3-class macro-F1 and cooperative-vs-confrontational macro-F1
+and, for the tone model, 3-class macro-F1 — all out-of-fold, grouped by document. Model
+choices are made on these numbers, never on the public dev sets.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from stance.annotations import load_annotations  # noqa: E402
+from stance.features import (  # noqa: E402
+    STANCE_DEFAULTS,
+    TONE_DEFAULTS,
+    build_stance_pipeline,
+    build_tone_pipeline,
+)
+from stance.inference import STANCES, TONES  # noqa: E402
+from stance.training import _coop_vs_conf, _evaluate_scores, out_of_fold_scores, prepare  # noqa: E402
+
+STANCE_VARIANTS = {"defaults": {}, "no stem": {"stem": False}, "no lexicon": {"lexicon": False},
+                   "no context": {"context": False}, "no char": {"char": False}}
+TONE_VARIANTS = {"defaults": {}, "no stem": {"stem": False}, "no lexicon": {"lexicon": False},
+                 "no char": {"char": False}}
+
+
+def main() -> None:
+    paths = sys.argv[1:] or [ROOT / "annotations" / "seeds.jsonl", ROOT / "annotations" / "written"]
+    data = prepare(load_annotations(paths))
+    print(f"{len(data.stance_texts)} pairs, {len(data.tone_texts)} sentences")
+    print(f"{'stance variant':16} {'macro-F1':>8} {'coop/conf':>9}")
+    for name, change in STANCE_VARIANTS.items():
+        scores = out_of_fold_scores(build_stance_pipeline, {**STANCE_DEFAULTS, **change}, data.stance_texts,
+                                    data.stance_labels, data.stance_groups, list(STANCES))
+        m = _evaluate_scores(scores, data.stance_labels, list(STANCES), 1.0)
+        print(f"{name:16} {m['macro_f1']:8.3f} {_coop_vs_conf(scores, data.stance_labels):9.3f}", flush=True)
+    print(f"{'tone variant':16} {'macro-F1':>8}")
+    for name, change in TONE_VARIANTS.items():
+        scores = out_of_fold_scores(build_tone_pipeline, {**TONE_DEFAULTS, **change}, data.tone_texts,
+                                    data.tone_labels, data.tone_groups, list(TONES))
+        m = _evaluate_scores(scores, data.tone_labels, list(TONES), 1.0)
+        print(f"{name:16} {m['macro_f1']:8.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
