@@ -23,10 +23,11 @@ from stance.features import (  # noqa: E402
 from stance.inference import STANCES, TONES  # noqa: E402
 from stance.training import _coop_vs_conf, _evaluate_scores, out_of_fold_scores, prepare  # noqa: E402
 
-STANCE_VARIANTS = {"defaults": {}, "no stem": {"stem": False}, "no lexicon": {"lexicon": False},
-                   "no context": {"context": False}, "no char": {"char": False}}
-TONE_VARIANTS = {"defaults": {}, "no stem": {"stem": False}, "no lexicon": {"lexicon": False},
-                 "no char": {"char": False}}
+STANCE_VARIANTS = {"defaults": {}, "no events": {"events": False}, "lexicon x3": {"lexicon_weight": 3.0},
+                   "no VADER": {"lexicon": False}, "no stem": {"stem": False}, "no context": {"context": False},
+                   "no char": {"char": False}}
+TONE_VARIANTS = {"defaults": {}, "lexicon x3": {"lexicon_weight": 3.0}, "no VADER": {"lexicon": False},
+                 "no stem": {"stem": False}, "no char": {"char": False}}
 
 
 def main() -> None:

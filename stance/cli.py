@@ -62,6 +62,7 @@ def classify(
     resume: Annotated[bool, typer.Option("--resume", help="With --output (jsonl or csv): continue an interrupted run from FILE.partial; keep it if interrupted again.")] = False,
     engine: Annotated[str, typer.Option("--engine", help="local (processes on this machine) or dask (needs pip install 'stance[dask]').")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="With --engine dask: the scheduler's address, e.g. tcp://host:8786 (default: a local cluster on 127.0.0.1).")] = None,
+    chunk_size: Annotated[int | None, typer.Option("--chunk-size", min=1, help="Documents per chunk, the unit sent to a worker and checkpointed (default: 256, or fewer for long documents).")] = None,
 ):
     """Classify articles: one record per (sentence, pair of states) with stance, score and tone.
 
@@ -80,7 +81,7 @@ def classify(
     from stance.classification import FORMATS, ClassifyOptions, StreamWriter, Summary
     from stance.corpus import read_documents
     from stance.errors import InputError
-    from stance.parallel import available_cores, run_local
+    from stance.parallel import available_cores, chunk_documents, run_local
 
     fmt = output_format or ("table" if output is None and sys.stdout.isatty() else "jsonl")
     if fmt not in FORMATS:
@@ -127,10 +128,11 @@ def classify(
         writer = StreamWriter(sink or sys.stdout, fmt, aggregate, write_header=not (sink and sink.resumed))
         if sink and not sink.resumed:
             sink.checkpoint(0, None)
+        chunks = chunk_documents(documents, max_documents=chunk_size)
         if engine == "dask":
-            results = run_dask(documents, stance_model, options, scheduler=scheduler, jobs=jobs)
+            results = run_dask(documents, stance_model, options, scheduler=scheduler, jobs=jobs, chunks=chunks)
         else:
-            results = run_local(documents, stance_model, options, jobs=jobs)
+            results = run_local(documents, stance_model, options, jobs=jobs, chunks=chunks)
         for chunk in results:
             writer.write_chunk(chunk)
             if sink:

@@ -108,8 +108,12 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
     """VADER's compound, positive, negative and neutral scores as four extra columns.
 
     VADER's lexicon ships inside the ``vaderSentiment`` package (nltk's copy needs a
-    download). Stateless: ``fit`` learns nothing.
+    download). Stateless: ``fit`` learns nothing. ``weight`` scales the columns: with one C
+    for all features, a larger weight means less regularisation for these few dense columns.
     """
+
+    def __init__(self, weight: float = 1.0):
+        self.weight = weight
 
     def fit(self, X, y=None):
         return self
@@ -118,10 +122,57 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         analyser = _vader()
         rows = [analyser.polarity_scores(text) for text in X]
         values = np.array([[r["compound"], r["pos"], r["neg"], r["neu"]] for r in rows], dtype=float)
-        return sparse.csr_matrix(values)
+        return sparse.csr_matrix(values * self.weight)
 
     def get_feature_names_out(self, input_features=None):
         return np.array(["vader_compound", "vader_pos", "vader_neg", "vader_neu"], dtype=object)
+
+
+_NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "without", "refus", "declin"})
+_EVENT_LEXICON = None
+
+
+def _event_lexicon() -> tuple[frozenset, frozenset]:
+    global _EVENT_LEXICON
+    if _EVENT_LEXICON is None:
+        import json
+        from pathlib import Path
+
+        table = json.loads((Path(__file__).parent / "resources" / "event_lexicon.json").read_text("utf-8"))
+        _EVENT_LEXICON = (frozenset(table["cooperative"]), frozenset(table["confrontational"]))
+    return _EVENT_LEXICON
+
+
+class EventLexiconFeatures(TransformerMixin, BaseEstimator):
+    """Counts of cooperative and confrontational event words, in the sentence and near the pair.
+
+    A dictionary coder's knowledge (PLOVER/CAMEO verbs, ``resources/event_lexicon.json``) as
+    five columns the model weighs itself: it reaches verbs the annotations never showed.
+    Stateless; ``weight`` as in :class:`LexiconFeatures`.
+    """
+
+    def __init__(self, weight: float = 1.0):
+        self.weight = weight
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        cooperative, confrontational = _event_lexicon()
+        rows = []
+        for text in X:
+            stems = stem_tokens(normalise(text))
+            near = stem_tokens(pair_context(text))
+            negated = sum(s in _NEGATIONS or s.endswith("n't") for s in near)
+            rows.append([
+                sum(s in cooperative for s in stems), sum(s in confrontational for s in stems),
+                sum(s in cooperative for s in near), sum(s in confrontational for s in near), negated,
+            ])
+        return sparse.csr_matrix(np.log1p(np.array(rows, dtype=float).reshape(-1, 5)) * self.weight)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(["events_cooperative", "events_confrontational", "events_cooperative_near_pair",
+                         "events_confrontational_near_pair", "negation_near_pair"], dtype=object)
 
 
 _VADER = None
@@ -169,6 +220,8 @@ STANCE_DEFAULTS = {
     "char": True,
     "context": True,
     "lexicon": True,
+    "events": True,
+    "lexicon_weight": 1.0,
     "stem": True,
 }
 
@@ -180,11 +233,12 @@ TONE_DEFAULTS = {
     "class_weight": "balanced",
     "char": True,
     "lexicon": True,
+    "lexicon_weight": 1.0,
     "stem": True,
 }
 
 
-def build_pipeline(params: dict, *, context: bool = False, lexicon: bool = False) -> Pipeline:
+def build_pipeline(params: dict, *, context: bool = False, lexicon: bool = False, events: bool = False) -> Pipeline:
     """A TF-IDF (+ optional views) + LogisticRegression pipeline with named steps."""
     stem = params.get("stem", False)
     views = [("word", _word_vectoriser(params["ngram_max"], params["min_df"], params["sublinear_tf"], stem=stem))]
@@ -193,8 +247,11 @@ def build_pipeline(params: dict, *, context: bool = False, lexicon: bool = False
     if context:
         views.append(("context", _word_vectoriser(params["ngram_max"], params["min_df"],
                                                   params["sublinear_tf"], preprocessor=pair_context, stem=stem)))
+    weight = params.get("lexicon_weight", 1.0)
     if lexicon:
-        views.append(("lexicon", LexiconFeatures()))
+        views.append(("lexicon", LexiconFeatures(weight=weight)))
+    if events:
+        views.append(("events", EventLexiconFeatures(weight=weight)))
     classifier = LogisticRegression(
         C=params["C"],
         class_weight=params["class_weight"],
@@ -206,7 +263,7 @@ def build_pipeline(params: dict, *, context: bool = False, lexicon: bool = False
 
 def build_stance_pipeline(params: dict | None = None) -> Pipeline:
     params = {**STANCE_DEFAULTS, **(params or {})}
-    return build_pipeline(params, context=params["context"], lexicon=params["lexicon"])
+    return build_pipeline(params, context=params["context"], lexicon=params["lexicon"], events=params["events"])
 
 
 def build_tone_pipeline(params: dict | None = None) -> Pipeline:

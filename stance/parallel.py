@@ -16,7 +16,8 @@ Design
 * Workers use the ``forkserver`` start method where there is one (Linux; ``spawn`` elsewhere),
   with stance and scikit-learn preloaded in the server, so forking is cheap and safe even
   though the parent has threads. They ignore Ctrl-C (the parent handles it and stops them) and
-  exit by themselves if the parent dies (SIGKILL), instead of lingering.
+  exit by themselves within a second if the parent dies (SIGKILL), instead of lingering (the
+  fork server and the resource tracker then exit too).
 """
 
 from __future__ import annotations
@@ -46,9 +47,14 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def chunk_documents(documents: Iterable[Document], *, max_documents: int = CHUNK_DOCUMENTS,
-                    max_characters: int = CHUNK_CHARACTERS) -> Iterator[list[Document]]:
-    """Group documents into lists of at most ``max_documents`` or about ``max_characters``."""
+def chunk_documents(documents: Iterable[Document], *, max_documents: int | None = None,
+                    max_characters: int | None = None) -> Iterator[list[Document]]:
+    """Group documents into lists of at most ``max_documents`` or about ``max_characters``.
+
+    Defaults: :data:`CHUNK_DOCUMENTS` and :data:`CHUNK_CHARACTERS`.
+    """
+    max_documents = max_documents or CHUNK_DOCUMENTS
+    max_characters = max_characters or CHUNK_CHARACTERS
     chunk: list[Document] = []
     size = 0
     for document in documents:
@@ -86,19 +92,40 @@ def _documents(rows: list[tuple]) -> list[Document]:
 _WORKER: dict = {}
 
 
-def _watch_parent(parent: int) -> None:
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed process its parent has not reaped yet is a zombie: dead too
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _watch(main: int) -> None:
+    # Our direct parent is the fork server, not the process that reads our results, and the
+    # pool's queues do not tell an idle worker that this process died: look at it instead.
     while True:
         time.sleep(1.0)
-        if os.getppid() != parent:  # the parent died: nobody will read our results
+        if not _alive(main):
             os._exit(1)
 
 
-def init_worker(model_path: str, options: ClassifyOptions) -> None:
-    """Pool initializer: load the model once for this worker; leave Ctrl-C to the parent."""
+def init_worker(model_path: str, options: ClassifyOptions, main: int | None = None) -> None:
+    """Pool initializer: load the model once for this worker; leave Ctrl-C to the parent.
+
+    ``main`` is the process that started the pool: the worker exits when it dies (a SIGKILL
+    gives it no chance to stop its workers; without this they would wait forever).
+    """
     from stance.inference import load_model
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    if main is not None:
+        threading.Thread(target=_watch, args=(main,), daemon=True).start()
     _WORKER["model"] = load_model(model_path)
     _WORKER["options"] = options
 
@@ -151,7 +178,7 @@ def _pool_map(chunks: Iterator[list[Document]], model_path: str, options: Classi
     from concurrent.futures import ProcessPoolExecutor
 
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=init_worker,
-                                   initargs=(model_path, options))
+                                   initargs=(model_path, options, os.getpid()))
     try:
         yield from ordered_map(lambda chunk: executor.submit(work, _slim(chunk)), chunks,
                                window=WINDOW_PER_WORKER * jobs)

@@ -104,7 +104,7 @@ def _encode(estimator, prefix: str, arrays: dict):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
 
-    from stance.features import LexiconFeatures
+    from stance.features import EventLexiconFeatures, LexiconFeatures
 
     if isinstance(estimator, Pipeline):
         return {"type": "Pipeline",
@@ -130,8 +130,8 @@ def _encode(estimator, prefix: str, arrays: dict):
         arrays[f"{prefix}/intercept"] = estimator.intercept_
         params = {k: getattr(estimator, k) for k in _LOGREG_PARAMS}
         return {"type": "LogisticRegression", "params": params, "classes": [str(c) for c in estimator.classes_]}
-    if isinstance(estimator, LexiconFeatures):
-        return {"type": "LexiconFeatures"}
+    if isinstance(estimator, (LexiconFeatures, EventLexiconFeatures)):
+        return {"type": type(estimator).__name__, "weight": float(estimator.weight)}
     raise ModelError(f"cannot save an estimator of type {type(estimator).__name__}")
 
 
@@ -169,8 +169,8 @@ def _decode(node: dict, prefix: str, arrays):
         classifier.classes_ = np.array(node["classes"], dtype=object)
         classifier.n_features_in_ = classifier.coef_.shape[1]
         return classifier
-    if kind == "LexiconFeatures":
-        return features.LexiconFeatures()
+    if kind in ("LexiconFeatures", "EventLexiconFeatures"):
+        return getattr(features, kind)(weight=float(node.get("weight", 1.0)))
     raise ModelError(f"unknown component {kind!r} in the model file")
 
 

@@ -25,6 +25,8 @@ STANCE_SEARCH = {
     "char": [True, False],
     "context": [True, False],
     "lexicon": [True, False],
+    "events": [True, False],
+    "lexicon_weight": [1.0, 3.0],
     "stem": [True, False],
 }
 TONE_SEARCH = {
@@ -35,6 +37,7 @@ TONE_SEARCH = {
     "class_weight": ["balanced", None],
     "char": [True, False],
     "lexicon": [True, False],
+    "lexicon_weight": [1.0, 3.0],
     "stem": [True, False],
 }
 Progress = Callable[[str], None]
