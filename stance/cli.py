@@ -48,6 +48,28 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
+class _Progress:
+    """Documents and records done, rewritten in place on stderr: never mixed into stdout data."""
+
+    def __init__(self, enabled: bool):
+        import time
+
+        self.enabled, self.clock, self.start = enabled, time.monotonic, time.monotonic()
+        self.documents = self.records = 0
+
+    def update(self, documents: int, records: int) -> None:
+        self.documents += documents
+        self.records += records
+        if self.enabled:
+            rate = self.documents / max(self.clock() - self.start, 1e-9)
+            sys.stderr.write(f"\r{self.documents:,} documents, {self.records:,} records ({rate:,.0f} documents/s)")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.documents:
+            sys.stderr.write("\n")
+
+
 @app.command()
 def classify(
     paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .jsonl, .csv, .gz), or - for stdin.")],
@@ -63,6 +85,7 @@ def classify(
     engine: Annotated[str, typer.Option("--engine", help="local (processes on this machine) or dask (needs pip install 'stance[dask]').")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="With --engine dask: the scheduler's address, e.g. tcp://host:8786 (default: a local cluster on 127.0.0.1).")] = None,
     chunk_size: Annotated[int | None, typer.Option("--chunk-size", min=1, help="Documents per chunk, the unit sent to a worker and checkpointed (default: 256, or fewer for long documents).")] = None,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Show documents and records done on stderr (default: when stderr is a terminal).")] = None,
 ):
     """Classify articles: one record per (sentence, pair of states) with stance, score and tone.
 
@@ -133,10 +156,13 @@ def classify(
             results = run_dask(documents, stance_model, options, scheduler=scheduler, jobs=jobs, chunks=chunks)
         else:
             results = run_local(documents, stance_model, options, jobs=jobs, chunks=chunks)
+        meter = _Progress(enabled=sys.stderr.isatty() if progress is None else progress)
         for chunk in results:
             writer.write_chunk(chunk)
             if sink:
                 sink.checkpoint(chunk.documents, chunk.last_id)
+            meter.update(chunk.documents, chunk.count)
+        meter.close()
         side = writer.finish()
         if sink:
             sink.commit()

@@ -125,3 +125,11 @@ def test_evaluate_formats(run, tmp_path):
     broken.write_text('{"text": "x", "label": "cooperative"}\n{oops\n')
     result = run("evaluate", broken)
     assert result.exit_code == 1 and f"{broken}:2" in result.stderr
+
+
+def test_progress_goes_to_stderr_only(run):
+    quiet = run("classify", SEED, "--format", "jsonl", "--no-progress")
+    shown = run("classify", SEED, "--format", "jsonl", "--progress")
+    assert shown.stdout == quiet.stdout
+    assert "documents" in shown.stderr and "records" in shown.stderr
+    assert "documents" not in quiet.stderr

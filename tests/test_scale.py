@@ -251,10 +251,14 @@ def test_ctrl_c_leaves_no_partial_output(model_dir, tmp_path):
     corpus = tmp_path / "big.jsonl"
     write_jsonl(corpus, make_documents(3000))
     out = tmp_path / "out.jsonl"
-    process = _stance(model_dir, corpus, "--output", out, "--chunk-size", "50", "--jobs", "2")
+    # A shell without job control starts background commands with SIGINT ignored, and children
+    # inherit that: give the run the default handler, as a terminal would.
+    process = _stance(model_dir, corpus, "--output", out, "--chunk-size", "50", "--jobs", "2",
+                      preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     progress = tmp_path / "out.jsonl.partial.progress"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (progress.exists() and progress.read_text().count("\n") >= 3):
+        assert process.poll() is None, "the run finished before it could be interrupted"
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
