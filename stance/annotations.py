@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stance.errors import AnnotationError
+from stance.errors import AnnotationError, InputError
 
 STANCE_LABELS = ("cooperative", "confrontational", "neutral")
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
@@ -153,20 +153,21 @@ def _parse_record(obj: object, known_codes: frozenset[str]) -> tuple[dict | None
     return fields, []
 
 
-def _read_lines(path: Path) -> Iterator[tuple[int, str]]:
+def read_text_lines(path: Path, error: type[InputError] = InputError) -> Iterator[tuple[int, str]]:
+    """Numbered non-blank lines of a UTF-8 text file; ``error`` names the file (and line) when it
+    is missing, binary, not UTF-8 or empty. Shared by the annotation and evaluation readers."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise AnnotationError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+        raise error(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
     if b"\x00" in raw:
-        raise AnnotationError("binary file (contains NUL bytes), expected JSON Lines", path=str(path))
+        raise error("binary file (contains NUL bytes), expected JSON Lines", path=str(path))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise AnnotationError("not valid UTF-8", path=str(path), line=line) from None
+        raise error("not valid UTF-8", path=str(path), line=raw[: exc.start].count(b"\n") + 1) from None
     if not text.strip():
-        raise AnnotationError("empty file", path=str(path))
+        raise error("empty file", path=str(path))
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip():
             yield number, line
@@ -187,7 +188,7 @@ def validate_annotations(paths: Iterable[str | os.PathLike], *, check_mentions: 
         return report
     for path in files:
         try:
-            lines = list(_read_lines(path))
+            lines = list(read_text_lines(path, AnnotationError))
         except AnnotationError as exc:
             add(Problem(str(path), exc.line or 0, exc.message, "error"))
             continue

@@ -34,12 +34,12 @@ def _fail(message: str, code: int = 1):
     raise typer.Exit(code)
 
 
-def _load(model_path: Path | None):
+def _load(model_path: Path | None, *, lazy: bool = False):
     from stance.errors import ModelError
-    from stance.inference import load_model
+    from stance.inference import LazyModel, load_model
 
     try:
-        return load_model(model_path)
+        return LazyModel(model_path) if lazy else load_model(model_path)
     except ModelError as exc:
         _fail(str(exc))
 
@@ -122,8 +122,9 @@ def classify(
             require_dask()
         except ImportError as exc:
             _fail(str(exc))
-    stance_model = _load(model)
     jobs = jobs or available_cores()
+    # With workers, the main process only checks the model; each worker loads its own copy.
+    stance_model = _load(model, lazy=jobs > 1 or engine == "dask")
     failures: list[InputError] = []
 
     def on_error(exc: InputError) -> None:

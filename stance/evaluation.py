@@ -31,21 +31,11 @@ _KEYWORDS_FILE = Path(__file__).parent / "resources" / "keywords.json"
 
 def read_labelled(path: str | os.PathLike) -> tuple[str, list[dict]]:
     """Read a JSON Lines evaluation file and tell which kind it is."""
+    from stance.annotations import read_text_lines
+
     path = Path(path)
     rows = []
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
-    if b"\x00" in raw:
-        raise InputError("binary file, expected JSON Lines", path=str(path))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError("not valid UTF-8", path=str(path), line=raw[: exc.start].count(b"\n") + 1) from None
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+    for number, line in read_text_lines(path):
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -54,8 +44,6 @@ def read_labelled(path: str | os.PathLike) -> tuple[str, list[dict]]:
             raise InputError("each line must be an object with a 'text' string", path=str(path), line=number)
         obj["_line"] = number
         rows.append(obj)
-    if not rows:
-        raise InputError("empty file", path=str(path))
     first = rows[0]
     if "pairs" in first and "sentiment" in first:
         kind = "annotations"

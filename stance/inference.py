@@ -220,6 +220,29 @@ def load_model(path: str | os.PathLike | None = None) -> StanceModel:
                        card=card, path=str(path))
 
 
+class LazyModel:
+    """A model directory checked now (card, versions, checksums) and loaded on first use.
+
+    ``stance classify --jobs N`` hands workers the path; the main process then never needs the
+    weights, and does not hold a third copy of them in memory.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        from stance.persistence import verify_model_dir
+
+        self.path = str(Path(path) if path is not None else default_model_path())
+        self.card = verify_model_dir(self.path)
+        self._model: StanceModel | None = None
+
+    def __getattr__(self, name: str):
+        # Only reached for what a LazyModel does not hold itself: load, then delegate.
+        if name.startswith("__") or name == "_model":
+            raise AttributeError(name)
+        if self._model is None:
+            self._model = load_model(self.path)
+        return getattr(self._model, name)
+
+
 _DEFAULT: StanceModel | None = None
 _DEFAULT_LOCK = threading.Lock()
 

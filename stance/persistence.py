@@ -250,10 +250,8 @@ def check_versions(card: dict, where) -> None:
         )
 
 
-def load_model_dir(directory: str | os.PathLike) -> tuple[dict, dict, dict]:
-    """Return (card, pipelines, extra) after the card, versions and checksums are verified."""
-    import numpy as np
-
+def verify_model_dir(directory: str | os.PathLike) -> dict:
+    """Check the card (format, versions) and every file's sha256; return the card. Loads nothing."""
     directory = Path(directory)
     card = read_card(directory)
     for name, expected in card.get("files", {}).items():
@@ -266,6 +264,15 @@ def load_model_dir(directory: str | os.PathLike) -> tuple[dict, dict, dict]:
                              "the file was changed or corrupted. Retrain with `stance train` or restore it.")
     if set(card.get("files", {})) != {STRUCTURE_FILE, ARRAYS_FILE}:
         raise ModelError(f"{directory / CARD_FILE}: the card must list {STRUCTURE_FILE} and {ARRAYS_FILE}")
+    return card
+
+
+def load_model_dir(directory: str | os.PathLike) -> tuple[dict, dict, dict]:
+    """Return (card, pipelines, extra) after the card, versions and checksums are verified."""
+    import numpy as np
+
+    directory = Path(directory)
+    card = verify_model_dir(directory)
     try:
         structure = json.loads((directory / STRUCTURE_FILE).read_text(encoding="utf-8"))
         with np.load(directory / ARRAYS_FILE, allow_pickle=False) as data:

@@ -82,3 +82,15 @@ def test_atomic_writer_keeps_the_old_file_until_commit(tmp_path):
     writer.write("new\n")
     writer.commit()
     assert target.read_text() == "new\n"
+
+
+def test_lazy_model_checks_now_and_loads_on_first_use(model_dir, copy):
+    from stance.inference import LazyModel
+
+    lazy = LazyModel(model_dir)
+    assert lazy._model is None and lazy.card["files"]
+    assert lazy.predict(SENTENCES[0])[0].pairs
+    assert lazy._model is not None
+    (copy / "model.npz").write_bytes(b"tampered")
+    with pytest.raises(ModelError, match="does not match"):
+        LazyModel(copy)
