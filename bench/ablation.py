@@ -30,22 +30,23 @@ TONE_VARIANTS = {"defaults": {}, "lexicon x3": {"lexicon_weight": 3.0}, "no VADE
                  "no stem": {"stem": False}, "no char": {"char": False}}
 
 
+def _report(title, build, defaults, variants, texts, labels, groups, classes, coop_conf=False):
+    print(f"{title:16} {'macro-F1':>8}" + (f" {'coop/conf':>9}" if coop_conf else ""))
+    for name, change in variants.items():
+        scores = out_of_fold_scores(build, {**defaults, **change}, texts, labels, groups, list(classes))
+        m = _evaluate_scores(scores, labels, list(classes), 1.0)
+        extra = f" {_coop_vs_conf(scores, labels):9.3f}" if coop_conf else ""
+        print(f"{name:16} {m['macro_f1']:8.3f}{extra}", flush=True)
+
+
 def main() -> None:
     paths = sys.argv[1:] or [ROOT / "annotations" / "seeds.jsonl", ROOT / "annotations" / "written"]
     data = prepare(load_annotations(paths))
     print(f"{len(data.stance_texts)} pairs, {len(data.tone_texts)} sentences")
-    print(f"{'stance variant':16} {'macro-F1':>8} {'coop/conf':>9}")
-    for name, change in STANCE_VARIANTS.items():
-        scores = out_of_fold_scores(build_stance_pipeline, {**STANCE_DEFAULTS, **change}, data.stance_texts,
-                                    data.stance_labels, data.stance_groups, list(STANCES))
-        m = _evaluate_scores(scores, data.stance_labels, list(STANCES), 1.0)
-        print(f"{name:16} {m['macro_f1']:8.3f} {_coop_vs_conf(scores, data.stance_labels):9.3f}", flush=True)
-    print(f"{'tone variant':16} {'macro-F1':>8}")
-    for name, change in TONE_VARIANTS.items():
-        scores = out_of_fold_scores(build_tone_pipeline, {**TONE_DEFAULTS, **change}, data.tone_texts,
-                                    data.tone_labels, data.tone_groups, list(TONES))
-        m = _evaluate_scores(scores, data.tone_labels, list(TONES), 1.0)
-        print(f"{name:16} {m['macro_f1']:8.3f}", flush=True)
+    _report("stance variant", build_stance_pipeline, STANCE_DEFAULTS, STANCE_VARIANTS, data.stance_texts,
+            data.stance_labels, data.stance_groups, STANCES, coop_conf=True)
+    _report("tone variant", build_tone_pipeline, TONE_DEFAULTS, TONE_VARIANTS, data.tone_texts,
+            data.tone_labels, data.tone_groups, TONES)
 
 
 if __name__ == "__main__":

@@ -327,6 +327,3 @@ def info(model: ModelOption = None):
     card_md = Path(stance_model.path) / CARD_MARKDOWN
     typer.echo(card_md.read_text(encoding="utf-8") if card_md.is_file() else json.dumps(stance_model.card, indent=2))
 
-
-def main() -> None:  # pragma: no cover - console entry point wrapper
-    app(prog_name="stance")
