@@ -186,11 +186,6 @@ class Summary:
         return {"documents": docs, "pairs": pairs}
 
 
-def summarise(records: Iterable[dict]) -> dict:
-    """Per-document and per-pair aggregates: sentences, mean score, counts, strongest sentences."""
-    return Summary().update(records).result()
-
-
 # ---------------------------------------------------------------- output formats
 
 
@@ -201,12 +196,6 @@ def jsonl_line(record: dict) -> str:
 def csv_header() -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(RECORD_FIELDS)
-    return buffer.getvalue()
-
-
-def csv_line(record: dict) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(["" if record[f] is None else record[f] for f in RECORD_FIELDS])
     return buffer.getvalue()
 
 

@@ -117,14 +117,20 @@ def _baselines(texts, gold, labels, *, binary=False) -> dict:
 # ---------------------------------------------------------------- model views
 
 
+def _whole_sentences(texts: Sequence[str]) -> list[tuple]:
+    """Each labelled text as one sentence, with its state mentions, ready for score_sentences."""
+    from stance.corpus import Sentence
+    from stance.states import find_states
+
+    return [(0, i, Sentence(t, 0, len(t)), find_states(t)) for i, t in enumerate(texts)]
+
+
 def sentence_stance(model: StanceModel, texts: Sequence[str]) -> list[str]:
     """One stance per sentence: the most polar pair's stance; with fewer than two states, the
     stance model on the sentence itself (its one state, if any, masked as the first of a pair)."""
-    from stance.corpus import Sentence
     from stance.features import mask_text
-    from stance.states import find_states
 
-    prepared = [(0, i, Sentence(t, 0, len(t)), find_states(t)) for i, t in enumerate(texts)]
+    prepared = _whole_sentences(texts)
     results = model.score_sentences(prepared)
     fallback_rows = [i for i, r in enumerate(results) if not r.pairs]
     fallback_inputs = []
@@ -220,10 +226,7 @@ def _known_pairs(rows, path) -> list[bool]:
 
 def _end_to_end(model: StanceModel, rows, labels) -> list[str]:
     """The pair's stance as ``stance classify`` would give it, or "missed" when not found."""
-    from stance.corpus import Sentence
-    from stance.states import find_states
-
-    prepared = [(0, i, Sentence(r["text"], 0, len(r["text"])), find_states(r["text"])) for i, r in enumerate(rows)]
+    prepared = _whole_sentences([r["text"] for r in rows])
     predictions = []
     for row, result in zip(rows, model.score_sentences(prepared), strict=True):
         wanted = {row["source"], row["target"]}

@@ -65,37 +65,6 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-class AtomicTextWriter:
-    """A text file that appears under its name only on :meth:`commit`.
-
-    Streams into a temporary file beside the target; :meth:`abort` (also after an error or
-    Ctrl-C) removes it, so the target is either the old file or the complete new one.
-    """
-
-    def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        self._done = False
-
-    def write(self, text: str) -> int:
-        return self._handle.write(text)
-
-    def commit(self) -> None:
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self._handle.close()
-        os.replace(self._tmp, self.path)
-        self._done = True
-
-    def abort(self) -> None:
-        if not self._done:
-            self._handle.close()
-            Path(self._tmp).unlink(missing_ok=True)
-            self._done = True
-
-
 # ---------------------------------------------------------------- estimators <-> data
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import os
 import platform
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -96,13 +95,6 @@ def _fit_fold(build, params, texts, labels, train_index, test_index, classes):
     return test_index, model.decision_function(texts[test_index])[:, order]
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def out_of_fold_scores(build, params: dict, texts, labels, groups, classes, n_splits=N_SPLITS):
     """Decision scores for every row from a model that never saw its document (columns = classes).
 
@@ -111,10 +103,12 @@ def out_of_fold_scores(build, params: dict, texts, labels, groups, classes, n_sp
     import numpy as np
     from joblib import Parallel, delayed
 
+    from stance.parallel import available_cores
+
     texts, labels = np.asarray(texts, dtype=object), np.asarray(labels, dtype=object)
     scores = np.zeros((len(texts), len(classes)))
     folds = _folds(groups, n_splits)
-    jobs = Parallel(n_jobs=min(len(folds), _cores()))(
+    jobs = Parallel(n_jobs=min(len(folds), available_cores()))(
         delayed(_fit_fold)(build, params, texts, labels, train, test, classes) for train, test in folds)
     for test_index, fold_scores in jobs:
         scores[test_index] = fold_scores

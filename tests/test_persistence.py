@@ -7,7 +7,7 @@ import pytest
 
 from stance.errors import ModelError
 from stance.inference import load_model
-from stance.persistence import CARD_FILE, STRUCTURE_FILE, AtomicTextWriter, atomic_write_text
+from stance.persistence import CARD_FILE, STRUCTURE_FILE, atomic_write_text
 
 SENTENCES = ["France and Germany signed a defence pact on Monday.", "Kenya accused Uganda of shelling villages."]
 
@@ -69,19 +69,12 @@ def test_model_error_is_an_oserror():
     assert issubclass(ModelError, OSError)
 
 
-def test_atomic_writer_keeps_the_old_file_until_commit(tmp_path):
-    target = tmp_path / "out.jsonl"
+def test_atomic_write_replaces_the_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "out.json"
     atomic_write_text(target, "old\n")
-    writer = AtomicTextWriter(target)
-    writer.write("new, half written")
-    assert target.read_text() == "old\n"
-    writer.abort()
-    assert target.read_text() == "old\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
-    writer = AtomicTextWriter(target)
-    writer.write("new\n")
-    writer.commit()
+    atomic_write_text(target, "new\n")
     assert target.read_text() == "new\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
 
 
 def test_lazy_model_checks_now_and_loads_on_first_use(model_dir, copy):
