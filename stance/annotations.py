@@ -20,7 +20,7 @@ STANCE_LABELS = ("cooperative", "confrontational", "neutral")
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 REQUIRED_FIELDS = {"id": str, "doc": str, "text": str, "pairs": list, "sentiment": str, "annotator": str}
-OPTIONAL_FIELDS = {"date": str, "note": str}
+OPTIONAL_FIELDS = {"date": str, "note": str, "sentence_stance": str}
 PAIR_FIELDS = {"states", "stance", "source"}
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Two sentences sharing this share of word trigrams are near-duplicates (issue 4).
@@ -44,6 +44,7 @@ class Annotation:
     annotator: str
     date: str | None = None
     note: str | None = None
+    sentence_stance: str | None = None
     path: str = ""
     line: int = 0
 
@@ -112,6 +113,9 @@ def _parse_record(obj: object, known_codes: frozenset[str]) -> tuple[dict | None
         errors.append(
             f"unknown sentiment {obj['sentiment']!r} (expected one of {', '.join(SENTIMENT_LABELS)})"
         )
+    if "sentence_stance" in obj and obj["sentence_stance"] not in STANCE_LABELS:
+        errors.append(f"unknown sentence_stance {obj['sentence_stance']!r} "
+                      f"(expected one of {', '.join(STANCE_LABELS)})")
     if "date" in obj and not DATE_PATTERN.match(obj["date"]):
         errors.append(f"date {obj['date']!r} is not YYYY-MM-DD")
     pairs = []
@@ -209,7 +213,8 @@ def validate_annotations(paths: Iterable[str | os.PathLike], *, check_mentions: 
                 add(Problem(str(path), number, f"duplicate id {record.id!r} (first at {where})", "error"))
                 continue
             first_seen_id[record.id] = (str(path), number)
-            labels = (record.sentiment, tuple(sorted((p.states, p.stance) for p in record.pairs)))
+            labels = (record.sentiment, record.sentence_stance,
+                      tuple(sorted((p.states, p.stance) for p in record.pairs)))
             previous = labels_by_text.get(record.text)
             if previous and previous[2] != labels:
                 add(Problem(str(path), number,

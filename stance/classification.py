@@ -28,7 +28,8 @@ from stance.inference import STANCES, StanceModel
 
 RECORD_FIELDS = (
     "doc", "sentence", "start", "end", "text", "state_a", "state_b", "stance",
-    "p_cooperative", "p_confrontational", "p_neutral", "score", "tone", "tone_score", "found",
+    "p_cooperative", "p_confrontational", "p_neutral", "score", "tone", "tone_score",
+    "sentence_stance", "sentence_score", "found",
 )
 FORMATS = ("table", "jsonl", "csv", "json")
 BATCH_SENTENCES = 512
@@ -69,7 +70,8 @@ def _has_pair(mentions) -> bool:
 def _records(results, all_sentences: bool, min_confidence: float) -> Iterator[dict]:
     for r in results:
         base = {"doc": r.doc, "sentence": r.index, "start": r.start, "end": r.end, "text": r.text}
-        tone = {"tone": r.sentiment, "tone_score": r.sentiment_score}
+        tone = {"tone": r.sentiment, "tone_score": r.sentiment_score,
+                "sentence_stance": r.sentence_stance, "sentence_score": r.sentence_stance_score}
         kept = [p for p in r.pairs if max(p.probabilities.values()) >= min_confidence]
         for p in kept:
             yield {**base, "state_a": p.states[0], "state_b": p.states[1], "stance": p.stance,
@@ -218,12 +220,14 @@ def table_line(record: dict, width: int = 70) -> str:
         pair = f"{record['state_a']}-{record['state_b']}"
         stance = record["stance"]
         score = f"{record['score']:+.2f}"
+    own = record.get("sentence_stance") or "-"
     return f"{str(record['doc'])[:24]:24} {record['sentence']:>3} {pair:7} {stance:15} {score} " \
-           f"{record['tone']:8} {record['tone_score']:+.2f}  {text}\n"
+           f"{record['tone']:8} {record['tone_score']:+.2f} {own:15}  {text}\n"
 
 
 def table_header() -> str:
-    return f"{'doc':24} {'#':>3} {'pair':7} {'stance':15} {'score'} {'tone':8} {'tone':5}  sentence\n"
+    return f"{'doc':24} {'#':>3} {'pair':7} {'stance':15} {'score'} {'tone':8} {'tone':5} " \
+           f"{'sentence stance':15}  sentence\n"
 
 
 def _json_item(record: dict) -> str:

@@ -195,7 +195,8 @@ def train(
     output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write.")] = Path("models/default"),
     search: Annotated[bool, typer.Option("--search/--no-search", help="Run the small hyper-parameter search (a few minutes).")] = True,
 ):
-    """Train the stance and tone models on annotations, cross-validate, and save model + card.
+    """Train the pair-stance, tone and sentence-stance models on annotations, cross-validate, and
+    save model + card.
 
     Example: stance train --output models/default
     """
@@ -225,7 +226,10 @@ def train(
     typer.echo(f"cooperative vs confrontational macro-F1: {cv['stance']['cooperative_vs_confrontational_macro_f1']:.3f}")
     typer.echo("")
     typer.echo(format_metrics(cv["tone"]["calibrated"], "tone (cross-validated, grouped by document)"))
-    for name in ("stance", "tone"):
+    if "sentence" in cv:
+        typer.echo("")
+        typer.echo(format_metrics(cv["sentence"]["calibrated"], "sentence stance (cross-validated, grouped by document)"))
+    for name in (n for n in ("stance", "tone", "sentence") if n in cv):
         raw, cal = cv[name]["uncalibrated"], cv[name]["calibrated"]
         typer.echo(f"{name} calibration: ECE {raw['ece']:.3f} -> {cal['ece']:.3f}, Brier {raw['brier']:.3f} -> {cal['brier']:.3f}")
     _say(f"model and card written to {output}")

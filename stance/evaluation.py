@@ -2,11 +2,13 @@
 
 Four file kinds are recognised from their fields:
 
-- ``annotations``: our own format (``pairs`` and ``sentiment``): stance per gold pair, and tone;
+- ``annotations``: our own format (``pairs`` and ``sentiment``): stance per gold pair, tone, and the
+  sentence stance where records carry one;
 - ``pairs``: ``text``, ``source``, ``target``, ``label`` — a gold pair per sentence, scored both with
   the pair given (``score_pairs``) and end to end (the recogniser must find both states; a miss is an
   error);
-- ``sentences``: ``text`` and a stance ``label`` per sentence (no pair given);
+- ``sentences``: ``text`` and a stance ``label`` per sentence (no pair given), scored by the model's
+  sentence head;
 - ``tone``: ``text`` and a tone ``label`` (optional ``rating``, correlated with the tone score).
 """
 
@@ -126,10 +128,15 @@ def _whole_sentences(texts: Sequence[str]) -> list[tuple]:
 
 
 def sentence_stance(model: StanceModel, texts: Sequence[str]) -> list[str]:
-    """One stance per sentence: the most polar pair's stance; with fewer than two states, the
-    stance model on the sentence itself (its one state, if any, masked as the first of a pair)."""
+    """One stance per sentence: the model's sentence head when it has one (trained on the
+    annotations' ``sentence_stance``). A model without it falls back to the most polar pair's
+    stance, or with fewer than two states the pair model on the sentence itself."""
     from stance.features import mask_text
+    from stance.states import find_states
 
+    if model.sentence_pipeline is not None:
+        probabilities = model.sentence_stance_probabilities([mask_text(t, find_states(t)) for t in texts])
+        return [STANCES[int(p.argmax())] for p in probabilities]
     prepared = _whole_sentences(texts)
     results = model.score_sentences(prepared)
     fallback_rows = [i for i, r in enumerate(results) if not r.pairs]
@@ -174,6 +181,7 @@ def evaluate(path: str | os.PathLike, model: StanceModel, *, baselines: bool = T
     elif kind == "sentences":
         gold = [r["label"] for r in rows]
         report["model"] = classification_metrics(gold, sentence_stance(model, texts), STANCES)
+        report["model"]["method"] = "sentence head" if model.sentence_pipeline is not None else "strongest pair"
         if baselines:
             report["baselines"], _ = _baselines(texts, gold, STANCES)
     elif kind == "tone":
@@ -201,6 +209,10 @@ def evaluate(path: str | os.PathLike, model: StanceModel, *, baselines: bool = T
         tone_gold = [r.sentiment for r in records]
         report["tone"] = classification_metrics(tone_gold, [t[0] for t in _tone(model, [r.text for r in records])],
                                                 TONES)
+        labelled = [r for r in records if r.sentence_stance]
+        if labelled:
+            report["sentence"] = classification_metrics([r.sentence_stance for r in labelled],
+                                                        sentence_stance(model, [r.text for r in labelled]), STANCES)
         if baselines:
             report["baselines"], _ = _baselines([t for t, _, _ in items], gold, STANCES)
     return report
@@ -263,6 +275,8 @@ def format_report(report: dict) -> str:
                                      f"{report['end_to_end']['missed']} missed pairs count as errors)")]
     if "tone" in report:
         parts += ["", format_metrics(report["tone"], "model, tone")]
+    if "sentence" in report:
+        parts += ["", format_metrics(report["sentence"], "model, sentence stance")]
     if "baselines" in report:
         parts += ["", "baselines (macro-F1):"]
         for name, metrics in report["baselines"].items():

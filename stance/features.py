@@ -277,6 +277,27 @@ def build_stance_pipeline(params: dict | None = None) -> Pipeline:
     return build_pipeline(params, context=params["context"], lexicon=params["lexicon"], events=params["events"])
 
 
+# The sentence head reads the whole sentence (every state masked alike): the event words matter,
+# and the event lexicon gives it the CAMEO verb classes for words the annotations lack.
+SENTENCE_DEFAULTS = {
+    "C": 2.0,
+    "ngram_max": 2,
+    "min_df": 1,
+    "sublinear_tf": True,
+    "class_weight": "balanced",
+    "char": True,
+    "lexicon": True,
+    "events": True,
+    "lexicon_weight": 1.0,
+    "stem": True,
+}
+
+
+def build_sentence_pipeline(params: dict | None = None) -> Pipeline:
+    params = {**SENTENCE_DEFAULTS, **(params or {})}
+    return build_pipeline(params, lexicon=params["lexicon"], events=params["events"])
+
+
 def build_tone_pipeline(params: dict | None = None) -> Pipeline:
     params = {**TONE_DEFAULTS, **(params or {})}
     return build_pipeline(params, lexicon=params["lexicon"])

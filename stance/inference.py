@@ -13,6 +13,9 @@ from stance.errors import UnknownStateError
 
 STANCES = ("cooperative", "confrontational", "neutral")
 TONES = ("negative", "neutral", "positive")
+# The sentence's own stance: the kind of event it reports (CAMEO quad classes, statements and
+# appeals neutral), whoever the actors are. Same labels as a pair's stance, a different question.
+SENTENCE_STANCES = STANCES
 MODEL_ENV = "STANCE_MODEL"
 # Inside the package: a link to the repository's models/default in a checkout, the files
 # themselves in an installed wheel (setup.cfg package_data follows the link when building).
@@ -49,7 +52,12 @@ class PairStance:
 
 @dataclass(frozen=True, slots=True)
 class SentenceResult:
-    """One sentence: its tone and one :class:`PairStance` per pair of states it names."""
+    """One sentence: its tone, its own stance and one :class:`PairStance` per pair of states it names.
+
+    ``sentence_stance`` is the kind of event the sentence reports, whoever the actors are
+    (``None`` for a model trained without sentence labels); ``sentence_stance_score`` =
+    P(cooperative) - P(confrontational).
+    """
 
     text: str
     doc: int | str
@@ -61,6 +69,9 @@ class SentenceResult:
     sentiment_probabilities: dict[str, float]
     pairs: tuple[PairStance, ...] = ()
     mentions: tuple = field(default=(), repr=False)
+    sentence_stance: str | None = None
+    sentence_stance_score: float | None = None
+    sentence_stance_probabilities: dict[str, float] | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -72,6 +83,10 @@ class SentenceResult:
             "sentiment": self.sentiment,
             "sentiment_score": self.sentiment_score,
             "sentiment_probabilities": dict(self.sentiment_probabilities),
+            "sentence_stance": self.sentence_stance,
+            "sentence_stance_score": self.sentence_stance_score,
+            "sentence_stance_probabilities": (dict(self.sentence_stance_probabilities)
+                                              if self.sentence_stance_probabilities is not None else None),
             "mentions": [
                 {"text": m.text, "start": m.start, "end": m.end, "code": m.code, "kind": m.kind}
                 for m in self.mentions
@@ -90,13 +105,15 @@ def _softmax(scores, temperature: float):
 
 
 class StanceModel:
-    """A loaded model: the stance pipeline, the tone pipeline, their calibration and card."""
+    """A loaded model: the pair-stance, tone and (optional) sentence-stance pipelines, their
+    calibration and card."""
 
-    def __init__(self, stance_pipeline, tone_pipeline, *, temperatures: dict | None = None,
+    def __init__(self, stance_pipeline, tone_pipeline, *, sentence_pipeline=None, temperatures: dict | None = None,
                  card: dict | None = None, path: str | None = None):
         self.stance_pipeline = stance_pipeline
         self.tone_pipeline = tone_pipeline
-        self.temperatures = {"stance": 1.0, "tone": 1.0, **(temperatures or {})}
+        self.sentence_pipeline = sentence_pipeline
+        self.temperatures = {"stance": 1.0, "tone": 1.0, "sentence": 1.0, **(temperatures or {})}
         self.card = card or {}
         self.path = path
 
@@ -108,6 +125,14 @@ class StanceModel:
     def tone_probabilities(self, masked_texts: Sequence[str]):
         """Calibrated probabilities, columns in :data:`TONES` order."""
         return self._probabilities(self.tone_pipeline, masked_texts, TONES, self.temperatures["tone"])
+
+    def sentence_stance_probabilities(self, masked_texts: Sequence[str]):
+        """Calibrated probabilities of the sentence's own stance, columns in :data:`SENTENCE_STANCES`
+        order; ``None`` when the model has no sentence head."""
+        if self.sentence_pipeline is None:
+            return None
+        return self._probabilities(self.sentence_pipeline, masked_texts, SENTENCE_STANCES,
+                                   self.temperatures["sentence"])
 
     @staticmethod
     def _probabilities(pipeline, texts, labels, temperature):
@@ -152,18 +177,26 @@ class StanceModel:
                 pair_owner.append(position)
         stance_p = self.stance_probabilities([masked for _, masked in pair_inputs])
         tone_p = self.tone_probabilities(tone_inputs)
+        sentence_p = self.sentence_stance_probabilities(tone_inputs)
         pairs_of: list[list[PairStance]] = [[] for _ in sentences]
         for row, ((pair, masked), owner) in enumerate(zip(pair_inputs, pair_owner, strict=True)):
             pairs_of[owner].append(_pair_stance(pair, stance_p[row], sentences[owner][2].text, masked, True))
         results = []
         for position, (doc, index, sentence, mentions) in enumerate(sentences):
             probabilities = dict(zip(TONES, (round(float(p), 4) for p in tone_p[position]), strict=True))
+            own = {}
+            if sentence_p is not None:
+                row = sentence_p[position]
+                own = {"sentence_stance": SENTENCE_STANCES[int(row.argmax())],
+                       "sentence_stance_score": round(float(row[0] - row[1]), 4),
+                       "sentence_stance_probabilities": dict(zip(SENTENCE_STANCES, (round(float(p), 4) for p in row),
+                                                                 strict=True))}
             results.append(SentenceResult(
                 text=sentence.text, doc=doc, index=index, start=sentence.start, end=sentence.end,
                 sentiment=TONES[int(tone_p[position].argmax())],
                 sentiment_score=round(float(tone_p[position][2] - tone_p[position][0]), 4),
                 sentiment_probabilities=probabilities,
-                pairs=tuple(pairs_of[position]), mentions=tuple(mentions),
+                pairs=tuple(pairs_of[position]), mentions=tuple(mentions), **own,
             ))
         return results
 
@@ -216,8 +249,8 @@ def load_model(path: str | os.PathLike | None = None) -> StanceModel:
 
     path = Path(path) if path is not None else default_model_path()
     card, pipelines, extra = load_model_dir(path)
-    return StanceModel(pipelines["stance"], pipelines["tone"], temperatures=extra.get("temperatures"),
-                       card=card, path=str(path))
+    return StanceModel(pipelines["stance"], pipelines["tone"], sentence_pipeline=pipelines.get("sentence"),
+                       temperatures=extra.get("temperatures"), card=card, path=str(path))
 
 
 class LazyModel:

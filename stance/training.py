@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stance.annotations import Annotation
-from stance.inference import STANCES, TONES, StanceModel
+from stance.inference import SENTENCE_STANCES, STANCES, TONES, StanceModel
 
 N_SPLITS = 5
 # The search compares settings on 3 folds (cheaper); the chosen models are then measured on N_SPLITS.
@@ -42,12 +42,27 @@ TONE_SEARCH = {
     "lexicon_weight": [1.0, 3.0],
     "stem": [True, False],
 }
+SENTENCE_SEARCH = {
+    "C": [0.5, 2.0, 8.0],
+    "ngram_max": [1, 2, 3],
+    "min_df": [1, 2],
+    "sublinear_tf": [True, False],
+    "class_weight": ["balanced", None],
+    "char": [True, False],
+    "lexicon": [True, False],
+    "events": [True, False],
+    "stem": [True, False],
+}
+# The sentence head is trained only when this many sentences carry a ``sentence_stance``
+# (the field is optional; a corpus without it still trains the pair and tone models).
+MIN_SENTENCE_LABELS = 30
 Progress = Callable[[str], None]
 
 
 @dataclass
 class TrainingData:
-    """Model inputs built from annotations: one stance row per pair, one tone row per sentence."""
+    """Model inputs built from annotations: one stance row per pair, one tone row per sentence,
+    one sentence-stance row per sentence that has that label."""
 
     stance_texts: list[str] = field(default_factory=list)
     stance_labels: list[str] = field(default_factory=list)
@@ -55,6 +70,9 @@ class TrainingData:
     tone_texts: list[str] = field(default_factory=list)
     tone_labels: list[str] = field(default_factory=list)
     tone_groups: list[str] = field(default_factory=list)
+    sentence_texts: list[str] = field(default_factory=list)
+    sentence_labels: list[str] = field(default_factory=list)
+    sentence_groups: list[str] = field(default_factory=list)
     unmasked_pairs: int = 0
 
 
@@ -67,9 +85,14 @@ def prepare(annotations: Sequence[Annotation]) -> TrainingData:
     for record in annotations:
         mentions = find_states(record.text, record.date)
         found = {m.code for m in mentions}
-        data.tone_texts.append(mask_text(record.text, mentions))
+        masked = mask_text(record.text, mentions)
+        data.tone_texts.append(masked)
         data.tone_labels.append(record.sentiment)
         data.tone_groups.append(record.doc)
+        if record.sentence_stance:
+            data.sentence_texts.append(masked)
+            data.sentence_labels.append(record.sentence_stance)
+            data.sentence_groups.append(record.doc)
         for pair in record.pairs:
             if not set(pair.states) <= found:
                 data.unmasked_pairs += 1
@@ -236,66 +259,70 @@ def annotations_digest(paths: Sequence[Path]) -> dict:
     return {"sha256": combined.hexdigest(), "files": files}
 
 
+def _head(name: str):
+    """(pipeline builder, default parameters, search grid, classes) of one model head."""
+    from stance import features
+
+    return {
+        "stance": (features.build_stance_pipeline, features.STANCE_DEFAULTS, STANCE_SEARCH, list(STANCES)),
+        "tone": (features.build_tone_pipeline, features.TONE_DEFAULTS, TONE_SEARCH, list(TONES)),
+        "sentence": (features.build_sentence_pipeline, features.SENTENCE_DEFAULTS, SENTENCE_SEARCH,
+                     list(SENTENCE_STANCES)),
+    }[name]
+
+
 def train(annotations: Sequence[Annotation], *, search: bool = True, stance_params: dict | None = None,
-          tone_params: dict | None = None, progress: Progress | None = None,
-          annotation_files: Sequence[Path] = ()) -> TrainingResult:
-    """Cross-validate (grouped by document), optionally search, calibrate and fit on everything."""
-    from stance.features import (
-        STANCE_DEFAULTS,
-        TONE_DEFAULTS,
-        build_stance_pipeline,
-        build_tone_pipeline,
-    )
+          tone_params: dict | None = None, sentence_params: dict | None = None,
+          progress: Progress | None = None, annotation_files: Sequence[Path] = ()) -> TrainingResult:
+    """Cross-validate (grouped by document), optionally search, calibrate and fit on everything.
+
+    Three heads: pair stance, sentence tone and — when enough sentences carry a
+    ``sentence_stance`` — the sentence's own stance (the kind of event it reports).
+    """
     from stance.segment import splitter_params
 
     say = progress or (lambda message: None)
     data = prepare(annotations)
-    stance_classes, tone_classes = list(STANCES), list(TONES)
-    for name, labels, classes in (("stance", data.stance_labels, stance_classes),
-                                  ("tone", data.tone_labels, tone_classes)):
-        missing = set(classes) - set(labels)
+    inputs = {"stance": (data.stance_texts, data.stance_labels, data.stance_groups),
+              "tone": (data.tone_texts, data.tone_labels, data.tone_groups)}
+    if len(data.sentence_labels) >= MIN_SENTENCE_LABELS:
+        inputs["sentence"] = (data.sentence_texts, data.sentence_labels, data.sentence_groups)
+    else:
+        say(f"no sentence-stance head: {len(data.sentence_labels)} sentences carry a sentence_stance "
+            f"(at least {MIN_SENTENCE_LABELS} needed)")
+    given = {"stance": stance_params, "tone": tone_params, "sentence": sentence_params}
+    for name, (_, labels, _) in inputs.items():
+        missing = set(_head(name)[3]) - set(labels)
         if missing:
             raise ValueError(f"the {name} model needs examples of every class; none for: {', '.join(sorted(missing))}")
-    stance_params = {**STANCE_DEFAULTS, **(stance_params or {})}
-    tone_params = {**TONE_DEFAULTS, **(tone_params or {})}
-    history = {}
-    if search:
-        say(f"searching stance hyper-parameters ({len(data.stance_texts)} pairs, {SEARCH_SPLITS}-fold grouped CV)")
-        stance_params, history["stance"] = search_params(
-            build_stance_pipeline, stance_params, STANCE_SEARCH, data.stance_texts, data.stance_labels,
-            data.stance_groups, stance_classes, say)
-        say(f"searching tone hyper-parameters ({len(data.tone_texts)} sentences)")
-        tone_params, history["tone"] = search_params(
-            build_tone_pipeline, tone_params, TONE_SEARCH, data.tone_texts, data.tone_labels,
-            data.tone_groups, tone_classes, say)
 
-    say("cross-validating the chosen models and fitting calibration")
-    stance_scores = out_of_fold_scores(build_stance_pipeline, stance_params, data.stance_texts,
-                                       data.stance_labels, data.stance_groups, stance_classes)
-    tone_scores = out_of_fold_scores(build_tone_pipeline, tone_params, data.tone_texts,
-                                     data.tone_labels, data.tone_groups, tone_classes)
-    temperatures = {"stance": fit_temperature(stance_scores, data.stance_labels, stance_classes),
-                    "tone": fit_temperature(tone_scores, data.tone_labels, tone_classes)}
-    # The temperature is fitted on the same out-of-fold scores it is judged on: the "calibrated"
-    # numbers are slightly optimistic. It is one parameter, so the optimism is small.
-    cv = {
-        "stance": {"uncalibrated": _evaluate_scores(stance_scores, data.stance_labels, stance_classes, 1.0),
-                   "calibrated": _evaluate_scores(stance_scores, data.stance_labels, stance_classes,
-                                                  temperatures["stance"]),
-                   "cooperative_vs_confrontational_macro_f1": _coop_vs_conf(stance_scores, data.stance_labels)},
-        "tone": {"uncalibrated": _evaluate_scores(tone_scores, data.tone_labels, tone_classes, 1.0),
-                 "calibrated": _evaluate_scores(tone_scores, data.tone_labels, tone_classes,
-                                                temperatures["tone"])},
-    }
-    say("fitting the final models on all annotations")
-    stance_pipeline = build_stance_pipeline(stance_params).fit(data.stance_texts, data.stance_labels)
-    tone_pipeline = build_tone_pipeline(tone_params).fit(data.tone_texts, data.tone_labels)
-    model = StanceModel(stance_pipeline, tone_pipeline, temperatures=temperatures)
+    params, history, cv, temperatures, pipelines = {}, {}, {}, {}, {}
+    for name, (texts, labels, groups) in inputs.items():
+        build, defaults, grid, classes = _head(name)
+        params[name] = {**defaults, **(given[name] or {})}
+        if search:
+            say(f"searching {name} hyper-parameters ({len(texts)} rows, {SEARCH_SPLITS}-fold grouped CV)")
+            params[name], history[name] = search_params(build, params[name], grid, texts, labels, groups,
+                                                        classes, say)
+        say(f"cross-validating the {name} model and fitting its calibration")
+        scores = out_of_fold_scores(build, params[name], texts, labels, groups, classes)
+        temperatures[name] = fit_temperature(scores, labels, classes)
+        # The temperature is fitted on the same out-of-fold scores it is judged on: the "calibrated"
+        # numbers are slightly optimistic. It is one parameter, so the optimism is small.
+        cv[name] = {"uncalibrated": _evaluate_scores(scores, labels, classes, 1.0),
+                    "calibrated": _evaluate_scores(scores, labels, classes, temperatures[name])}
+        if name == "stance":
+            cv[name]["cooperative_vs_confrontational_macro_f1"] = _coop_vs_conf(scores, labels)
+        say(f"fitting the final {name} model on all annotations")
+        pipelines[name] = build(params[name]).fit(texts, labels)
+
+    model = StanceModel(pipelines["stance"], pipelines["tone"], sentence_pipeline=pipelines.get("sentence"),
+                        temperatures=temperatures)
     card = {
         "name": "stance-default",
         "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         "versions": _versions(),
-        "labels": {"stance": stance_classes, "tone": tone_classes},
+        "labels": {name: _head(name)[3] for name in inputs},
         "annotations": {
             **annotations_digest(list(annotation_files)),
             "sentences": len(annotations),
@@ -304,8 +331,9 @@ def train(annotations: Sequence[Annotation], *, search: bool = True, stance_para
             "pairs_with_a_state_the_recogniser_missed": data.unmasked_pairs,
             "stance_counts": dict(Counter(data.stance_labels)),
             "tone_counts": dict(Counter(data.tone_labels)),
+            "sentence_stance_counts": dict(Counter(data.sentence_labels)),
         },
-        "hyperparameters": {"stance": stance_params, "tone": tone_params, "temperatures": temperatures,
+        "hyperparameters": {**params, "temperatures": temperatures,
                             "search": history if search else "skipped (--no-search)"},
         "cross_validation": {"folds": N_SPLITS, "grouped_by": "doc", **cv},
         "sentence_splitter": splitter_params(),
@@ -319,8 +347,10 @@ def save(result: TrainingResult, directory: str | Path) -> dict:
     from stance.persistence import save_model_dir
 
     model = result.model
-    card = save_model_dir(directory, {"stance": model.stance_pipeline, "tone": model.tone_pipeline},
-                          {"temperatures": model.temperatures}, result.card, card_markdown)
+    pipelines = {"stance": model.stance_pipeline, "tone": model.tone_pipeline}
+    if model.sentence_pipeline is not None:
+        pipelines["sentence"] = model.sentence_pipeline
+    card = save_model_dir(directory, pipelines, {"temperatures": model.temperatures}, result.card, card_markdown)
     model.card, model.path = card, str(directory)
     return card
 
@@ -339,7 +369,8 @@ def card_markdown(card: dict) -> str:
         "## Training data",
         "",
         f"- {ann['sentences']} annotated sentences from {ann['documents']} documents; {ann['pairs']} state pairs.",
-        f"- Stance counts: {ann['stance_counts']}; tone counts: {ann['tone_counts']}.",
+        f"- Stance counts: {ann['stance_counts']}; tone counts: {ann['tone_counts']}; "
+        f"sentence-stance counts: {ann.get('sentence_stance_counts', {})}.",
         f"- Annotations sha256: `{ann.get('sha256', '')}`.",
         "",
         "## Cross-validation",
@@ -349,7 +380,8 @@ def card_markdown(card: dict) -> str:
         f"{cv['stance']['cooperative_vs_confrontational_macro_f1']:.3f}",
         "",
     ]
-    for name in ("stance", "tone"):
+    heads = [name for name in ("stance", "tone", "sentence") if name in cv]
+    for name in heads:
         raw, cal = cv[name]["uncalibrated"], cv[name]["calibrated"]
         lines += [
             f"### {name}",
@@ -362,7 +394,7 @@ def card_markdown(card: dict) -> str:
             f"with temperature {card['hyperparameters']['temperatures'][name]:.2f}.",
             "",
         ]
-    lines += ["## Hyper-parameters", "", "```", *(f"{k}: {card['hyperparameters'][k]}" for k in ("stance", "tone")),
+    lines += ["## Hyper-parameters", "", "```", *(f"{k}: {card['hyperparameters'][k]}" for k in heads),
               "```", "", "## Versions", "", *(f"- {k}: {v}" for k, v in card["versions"].items()), "",
               "## Files", "", *(f"- `{k}` sha256 `{v}`" for k, v in card["files"].items()), ""]
     return "\n".join(lines)

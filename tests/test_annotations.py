@@ -107,3 +107,18 @@ def test_near_duplicates_threshold():
     c = Annotation("3", "d", "an entirely different sentence about trade", (), "neutral", "x")
     pairs = near_duplicates([a, b, c])
     assert [(x.id, y.id) for x, y, _ in pairs] == [("1", "2")]
+
+
+def test_sentence_stance_is_optional_and_checked(tmp_path):
+    from stance.annotations import validate_annotations
+
+    good = {"id": "x1", "doc": "d", "text": "Kenya and Uganda signed a deal.", "annotator": "a",
+            "pairs": [{"states": ["KEN", "UGA"], "stance": "cooperative"}], "sentiment": "neutral",
+            "sentence_stance": "cooperative"}
+    bad = {**good, "id": "x2", "text": "Police arrested ten people.", "pairs": [], "sentence_stance": "hostile"}
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+    report = validate_annotations([path])
+    assert report.annotations[0].sentence_stance == "cooperative"
+    assert [str(p) for p in report.errors] == [
+        f"{path}:2: error: unknown sentence_stance 'hostile' (expected one of cooperative, confrontational, neutral)"]

@@ -23,7 +23,22 @@ def test_predict_contract(model):
         assert abs(sum(p.probabilities.values()) - 1) < 1e-3
         assert p.score == pytest.approx(p.probabilities["cooperative"] - p.probabilities["confrontational"], abs=2e-4)
         assert p.stance == max(p.probabilities, key=p.probabilities.get)
+    assert r.sentence_stance in STANCES
+    own = r.sentence_stance_probabilities
+    assert set(own) == set(STANCES) and abs(sum(own.values()) - 1) < 1e-3
+    assert r.sentence_stance == max(own, key=own.get)
+    assert r.sentence_stance_score == pytest.approx(own["cooperative"] - own["confrontational"], abs=2e-4)
     json.dumps(r.to_dict())
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Police fired tear gas and arrested dozens of protesters outside parliament.", "confrontational"),
+    ("The rebels and the army signed a ceasefire agreement and released their prisoners.", "cooperative"),
+])
+def test_sentence_stance_reads_events_without_states(model, text, expected):
+    (result,) = model.predict(text)
+    assert result.pairs == ()
+    assert result.sentence_stance == expected
 
 
 def test_predict_a_list_says_which_text(model):
