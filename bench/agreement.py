@@ -3,7 +3,11 @@
     python bench/agreement.py [--second annotations/agreement/second_pass.jsonl] [--disagreements]
 
 Pairs are matched by (sentence id, pair of states); a pair only one pass labelled is counted
-apart. Sentiment is compared per sentence.
+apart. Sentiment, and the sentence stance where both passes give one, are compared per sentence.
+A second pass that labels no pairs at all (``second_pass_2.jsonl``: tone and sentence stance
+only) is compared on those alone:
+
+    python bench/agreement.py --second annotations/agreement/second_pass_2.jsonl
 """
 
 import argparse
@@ -36,12 +40,21 @@ def main() -> None:
     first = {a.id: a for a in load_annotations(args.first)}
     second = load_annotations([args.second])
     stance_a, stance_b, sent_a, sent_b, only_one, disagreements = [], [], [], [], 0, []
+    own_a, own_b = [], []
+    with_pairs = any(b.pairs for b in second)
     for b in second:
         a = first.get(b.id)
         if a is None:
             continue
         sent_a.append(a.sentiment)
         sent_b.append(b.sentiment)
+        if a.sentence_stance and b.sentence_stance:
+            own_a.append(a.sentence_stance)
+            own_b.append(b.sentence_stance)
+            if a.sentence_stance != b.sentence_stance:
+                disagreements.append((a.id, "sentence", a.sentence_stance, b.sentence_stance, a.text))
+        if not with_pairs:
+            continue
         pa = {p.states: p.stance for p in a.pairs}
         pb = {p.states: p.stance for p in b.pairs}
         for states in pa.keys() | pb.keys():
@@ -55,12 +68,15 @@ def main() -> None:
         if a.sentiment != b.sentiment:
             disagreements.append((a.id, "tone", a.sentiment, b.sentiment, a.text))
     print(f"sentences compared: {len(sent_a)}; pairs compared: {len(stance_a)}; pairs labelled by one pass only: {only_one}")
-    agree = sum(x == y for x, y in zip(stance_a, stance_b, strict=True)) / len(stance_a)
-    print(f"stance:    Cohen's kappa {cohen_kappa(stance_a, stance_b):.3f}  (raw agreement {agree:.3f})")
-    agree = sum(x == y for x, y in zip(sent_a, sent_b, strict=True)) / len(sent_a)
-    print(f"sentiment: Cohen's kappa {cohen_kappa(sent_a, sent_b):.3f}  (raw agreement {agree:.3f})")
-    confusion = Counter((x, y) for x, y in zip(stance_a, stance_b, strict=True) if x != y)
-    print("stance disagreements (first -> second):", dict(confusion.most_common()))
+    for name, first_labels, second_labels in (("stance", stance_a, stance_b), ("sentiment", sent_a, sent_b),
+                                               ("sentence stance", own_a, own_b)):
+        if not first_labels:
+            continue
+        agree = sum(x == y for x, y in zip(first_labels, second_labels, strict=True)) / len(first_labels)
+        print(f"{name + ':':16} Cohen's kappa {cohen_kappa(first_labels, second_labels):.3f}  "
+              f"(raw agreement {agree:.3f}, n={len(first_labels)})")
+        confusion = Counter((x, y) for x, y in zip(first_labels, second_labels, strict=True) if x != y)
+        print(f"  {name} disagreements (first -> second):", dict(confusion.most_common()))
     if args.disagreements:
         for row in disagreements:
             print(json.dumps(row, ensure_ascii=False))

@@ -9,11 +9,12 @@ Run from the repository root::
 temporary JSON Lines file of at least ``--size-mb`` MB (deleted afterwards). Then, in one run:
 
 * **end to end**: ``stance classify FILE --format jsonl --output OUT`` in a fresh process (read →
-  clean → split → find states → stance + tone → JSON Lines written), with ``--jobs 1``, ``--jobs 2``
+  clean → split → find states → pair stance + tone + sentence stance → JSON Lines written), with ``--jobs 1``, ``--jobs 2``
   and ``--jobs N`` (default: every core); wall time includes start-up and loading the model. Peak
   RSS: the largest single process (``getrusage(RUSAGE_CHILDREN)``) and the whole process tree
   (sampled from /proc every 0.1 s, Linux only).
-* **model bound**: ``StanceModel.stance_probabilities`` + ``tone_probabilities`` alone (TF-IDF
+* **model bound**: ``StanceModel.stance_probabilities`` + ``tone_probabilities`` +
+  ``sentence_stance_probabilities`` (when the model has a sentence head) alone (TF-IDF
   transform + linear scores + calibrated softmax), on the masked inputs the end-to-end run sends
   to the model for one copy of the data, in batches as the pipeline makes them. Split by feature
   view (word / char / context TF-IDF, VADER columns, classifier) so the cost of VADER inside the
@@ -214,17 +215,21 @@ def prepare(texts_dates: list[tuple[str, str | None]]):
 
 def model_bound(model, prepared) -> dict:
     """Seconds for the model alone on the prepared inputs, and per feature view."""
-    total = _best(lambda: [(model.stance_probabilities(p), model.tone_probabilities(t)) for p, t in prepared])
+    total = _best(lambda: [(model.stance_probabilities(p), model.tone_probabilities(t),
+                            model.sentence_stance_probabilities(t)) for p, t in prepared])
     stance_only = _best(lambda: [model.stance_probabilities(p) for p, _ in prepared])
     views: dict[str, float] = {}
-    for name, pipeline, pick in (("stance", model.stance_pipeline, 0), ("tone", model.tone_pipeline, 1)):
+    heads = [("stance", model.stance_pipeline, 0), ("tone", model.tone_pipeline, 1)]
+    if model.sentence_pipeline is not None:
+        heads.append(("sentence", model.sentence_pipeline, 1))
+    for name, pipeline, pick in heads:
         union = pipeline.named_steps["features"]
         for view, transformer in union.transformer_list:
             views[f"{name}.{view}"] = _best(lambda t=transformer, i=pick: [t.transform(batch[i]) for batch in prepared])
         features = [union.transform(batch[pick]) for batch in prepared]
         classifier = pipeline.named_steps["classifier"]
         views[f"{name}.classifier"] = _best(lambda f=features, c=classifier: [c.decision_function(x) for x in f])
-    return {"seconds": total, "stance_seconds": stance_only, "tone_seconds": total - stance_only, "views": views,
+    return {"seconds": total, "stance_seconds": stance_only, "sentence_and_tone_seconds": total - stance_only, "views": views,
             "pair_inputs": sum(len(p) for p, _ in prepared), "tone_inputs": sum(len(t) for _, t in prepared)}
 
 
@@ -319,7 +324,7 @@ def report(result: dict) -> str:
         rss = f"{m['peak_rss_largest_process_mb']}/{m['peak_rss_tree_mb']}/{m['peak_pss_tree_mb']}"
         lines.append(f"{'end to end, --jobs ' + str(jobs):44} {m['sentences_per_s']:12,.0f} {m['seconds']:8.1f} "
                      f"{m['cpu_seconds_tree']:7.1f} {rss:>40}")
-    names = {"model_bound": "model bound (TF-IDF + scores, stance + tone)",
+    names = {"model_bound": "model bound (TF-IDF + scores, all heads)",
              "model_bound_stance_only": "model bound, stance only",
              "punkt_alone": "Punkt alone", "vader_alone": "VADER alone (every sentence)"}
     for key, value in result["components"].items():

@@ -1,6 +1,5 @@
 """Training on tiny inline corpora: which heads are trained, and what a model without one does."""
 
-import pytest
 
 from stance.annotations import Annotation, PairLabel
 from stance.training import MIN_SENTENCE_LABELS, prepare, train
