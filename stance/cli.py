@@ -288,13 +288,16 @@ def explain(
     top: Annotated[int, typer.Option("--top", min=1, help="Features shown per class.")] = 8,
     model: ModelOption = None,
 ):
-    """Show, for each pair of states, the features that pushed toward each stance (exact for a linear model).
+    """Show, for each pair of states and for the sentence's own stance, the features that pushed
+    toward each class, with their weights (exact for a linear model).
 
     Example: stance explain "Japan has had a longstanding territorial dispute with China."
     """
-    from stance.explanation import explain_pairs, format_explanation
+    from stance.explanation import explain_pairs, explain_sentences, format_explanation
 
-    typer.echo(format_explanation(explain_pairs(_load(model), text, top=top)))
+    stance_model = _load(model)
+    typer.echo(format_explanation(explain_pairs(stance_model, text, top=top),
+                                  explain_sentences(stance_model, text, top=top)))
 
 
 @app.command()

@@ -100,6 +100,7 @@ def test_states_explain_info(run):
     explained = run("explain", "Japan has had a longstanding territorial dispute with China.")
     assert explained.exit_code == 0 and "model input: statea" in explained.stdout
     assert "toward confrontational" in explained.stdout
+    assert "sentence stance: " in explained.stdout and "model input: Japan" not in explained.stdout
     info = run("info")
     assert info.exit_code == 0 and "# Model card" in info.stdout
 
