@@ -35,6 +35,9 @@ def main() -> None:
     print(f"sentences: {len(records)} ({len(seeds)} from the seed articles, {len(records) - len(seeds)} written)")
     print(f"pairs: {len(pairs)}: " + ", ".join(f"{k} {v} ({v / len(pairs):.1%})" for k, v in stances.most_common()))
     print("sentiment: " + ", ".join(f"{k} {v}" for k, v in Counter(r.sentiment for r in records).most_common()))
+    own = Counter(r.sentence_stance for r in records if r.sentence_stance)
+    print(f"sentence stance ({sum(own.values())} of {len(records)} sentences): "
+          + ", ".join(f"{k} {v}" for k, v in own.most_common()))
     print(f"states in pairs: {len(per_state)}")
     print("states per sentence (in labelled pairs): "
           + ", ".join(f"{k}: {v}" for k, v in sorted(states_per_sentence.items())))

@@ -15,6 +15,9 @@ from stance.inference import SENTENCE_STANCES, STANCES, TONES, StanceModel
 
 N_SPLITS = 5
 # The search compares settings on 3 folds (cheaper); the chosen models are then measured on N_SPLITS.
+# Its folds hold out whole annotation *sources* (files: the seeds, each writer's batch), not just
+# documents: text the model will meet comes from other sources, so settings are chosen by how well
+# they carry over to an unseen source, not by how well they fit one writer's style.
 SEARCH_SPLITS = 3
 # Alternatives tried one parameter at a time, starting from the defaults in stance.features.
 # Small on purpose: a few minutes on a laptop, and little room to overfit the search to CV noise.
@@ -73,7 +76,12 @@ class TrainingData:
     sentence_texts: list[str] = field(default_factory=list)
     sentence_labels: list[str] = field(default_factory=list)
     sentence_groups: list[str] = field(default_factory=list)
+    source_of_doc: dict[str, str] = field(default_factory=dict)
     unmasked_pairs: int = 0
+
+    def sources(self, groups: Sequence[str]) -> list[str]:
+        """The annotation source (file) of each row, given the rows' documents."""
+        return [self.source_of_doc[g] for g in groups]
 
 
 def prepare(annotations: Sequence[Annotation]) -> TrainingData:
@@ -85,6 +93,7 @@ def prepare(annotations: Sequence[Annotation]) -> TrainingData:
     for record in annotations:
         mentions = find_states(record.text, record.date)
         found = {m.code for m in mentions}
+        data.source_of_doc.setdefault(record.doc, Path(record.path).stem if record.path else record.doc)
         masked = mask_text(record.text, mentions)
         data.tone_texts.append(masked)
         data.tone_labels.append(record.sentiment)
@@ -301,9 +310,12 @@ def train(annotations: Sequence[Annotation], *, search: bool = True, stance_para
         build, defaults, grid, classes = _head(name)
         params[name] = {**defaults, **(given[name] or {})}
         if search:
-            say(f"searching {name} hyper-parameters ({len(texts)} rows, {SEARCH_SPLITS}-fold grouped CV)")
-            params[name], history[name] = search_params(build, params[name], grid, texts, labels, groups,
-                                                        classes, say)
+            sources = data.sources(groups)
+            by_source = len(set(sources)) >= SEARCH_SPLITS
+            say(f"searching {name} hyper-parameters ({len(texts)} rows, {SEARCH_SPLITS}-fold CV grouped by "
+                f"{'annotation source' if by_source else 'document'})")
+            params[name], history[name] = search_params(build, params[name], grid, texts, labels,
+                                                        sources if by_source else groups, classes, say)
         say(f"cross-validating the {name} model and fitting its calibration")
         scores = out_of_fold_scores(build, params[name], texts, labels, groups, classes)
         temperatures[name] = fit_temperature(scores, labels, classes)

@@ -521,3 +521,12 @@ def test_gold_precision_recall():
     recall = tp / n_gold if n_gold else 1.0
     assert precision >= 0.95, precision
     assert recall >= 0.95, recall
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Israel and the Emirates signed a water-for-energy deal.", ["ISR", "ARE"]),
+    ("She flew to Dubai on the Emirates airline.", []),
+    ("The declaration was signed in St Vincent.", ["VCT"]),
+])
+def test_aliases_found_by_annotators(text, expected):
+    assert [m.code for m in find_states(text, "2026-02-09")] == expected
