@@ -530,3 +530,8 @@ def test_gold_precision_recall():
 ])
 def test_aliases_found_by_annotators(text, expected):
     assert [m.code for m in find_states(text, "2026-02-09")] == expected
+
+
+def test_a_town_named_after_a_capital_is_blocked():
+    text = "Insurgents attacked Mocímboa da Praia in northern Mozambique."
+    assert [m.code for m in find_states(text)] == ["MOZ"]
