@@ -3,7 +3,7 @@
     python bench/ablation.py [ANNOTATIONS...]
 
 Reports, for the stance model, 3-class macro-F1 and cooperative-vs-confrontational macro-F1
-and, for the tone model, 3-class macro-F1 — all out-of-fold, grouped by document. Model
+and, for the tone and sentence-stance models, 3-class macro-F1 — all out-of-fold, grouped by document. Model
 choices are made on these numbers, never on the public dev sets.
 """
 
@@ -15,8 +15,10 @@ sys.path.insert(0, str(ROOT))
 
 from stance.annotations import load_annotations  # noqa: E402
 from stance.features import (  # noqa: E402
+    SENTENCE_DEFAULTS,
     STANCE_DEFAULTS,
     TONE_DEFAULTS,
+    build_sentence_pipeline,
     build_stance_pipeline,
     build_tone_pipeline,
 )
@@ -28,6 +30,8 @@ STANCE_VARIANTS = {"defaults": {}, "no events": {"events": False}, "lexicon x3":
                    "no char": {"char": False}}
 TONE_VARIANTS = {"defaults": {}, "lexicon x3": {"lexicon_weight": 3.0}, "no VADER": {"lexicon": False},
                  "no stem": {"stem": False}, "no char": {"char": False}}
+SENTENCE_VARIANTS = {"defaults": {}, "no events": {"events": False}, "no VADER": {"lexicon": False},
+                     "no stem": {"stem": False}, "no char": {"char": False}}
 
 
 def _report(title, build, defaults, variants, texts, labels, groups, classes, coop_conf=False):
@@ -47,6 +51,9 @@ def main() -> None:
             data.stance_labels, data.stance_groups, STANCES, coop_conf=True)
     _report("tone variant", build_tone_pipeline, TONE_DEFAULTS, TONE_VARIANTS, data.tone_texts,
             data.tone_labels, data.tone_groups, TONES)
+    if data.sentence_labels:
+        _report("sentence variant", build_sentence_pipeline, SENTENCE_DEFAULTS, SENTENCE_VARIANTS,
+                data.sentence_texts, data.sentence_labels, data.sentence_groups, STANCES)
 
 
 if __name__ == "__main__":
