@@ -535,3 +535,11 @@ def test_aliases_found_by_annotators(text, expected):
 def test_a_town_named_after_a_capital_is_blocked():
     text = "Insurgents attacked Mocímboa da Praia in northern Mozambique."
     assert [m.code for m in find_states(text)] == ["MOZ"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Syrian forces moved against Turkmen villages near Latakia.", ["SYR"]),
+    ("Turkmen President Serdar Berdimuhamedov visited Ankara.", ["TKM", "TUR"]),
+])
+def test_turkmen_as_an_ethnic_group_is_not_turkmenistan(text, expected):
+    assert [m.code for m in find_states(text)] == expected
