@@ -248,6 +248,10 @@ TONE_DEFAULTS = {
     "stem": True,
 }
 
+# The sentence head reads the whole sentence as tone does (every state masked alike), plus the event
+# lexicon: the CAMEO verb classes carry the kind of event for words the annotations lack.
+SENTENCE_DEFAULTS = {**TONE_DEFAULTS, "events": True}
+
 
 def build_pipeline(params: dict, *, context: bool = False, lexicon: bool = False, events: bool = False) -> Pipeline:
     """A TF-IDF (+ optional views) + LogisticRegression pipeline with named steps."""
@@ -275,22 +279,6 @@ def build_pipeline(params: dict, *, context: bool = False, lexicon: bool = False
 def build_stance_pipeline(params: dict | None = None) -> Pipeline:
     params = {**STANCE_DEFAULTS, **(params or {})}
     return build_pipeline(params, context=params["context"], lexicon=params["lexicon"], events=params["events"])
-
-
-# The sentence head reads the whole sentence (every state masked alike): the event words matter,
-# and the event lexicon gives it the CAMEO verb classes for words the annotations lack.
-SENTENCE_DEFAULTS = {
-    "C": 2.0,
-    "ngram_max": 2,
-    "min_df": 1,
-    "sublinear_tf": True,
-    "class_weight": "balanced",
-    "char": True,
-    "lexicon": True,
-    "events": True,
-    "lexicon_weight": 1.0,
-    "stem": True,
-}
 
 
 def build_sentence_pipeline(params: dict | None = None) -> Pipeline:
