@@ -543,3 +543,13 @@ def test_a_town_named_after_a_capital_is_blocked():
 ])
 def test_turkmen_as_an_ethnic_group_is_not_turkmenistan(text, expected):
     assert [m.code for m in find_states(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The loan of 50 million US dollars was signed.",
+    "The U.S. dollar rose against the yen.",
+    "A French-language newspaper closed.",
+    "Fighting near Mazar-i-Sharif killed five.",
+])
+def test_currencies_languages_and_towns_are_not_states(text):
+    assert find_states(text) == []
