@@ -527,6 +527,8 @@ def test_gold_precision_recall():
     ("Israel and the Emirates signed a water-for-energy deal.", ["ISR", "ARE"]),
     ("She flew to Dubai on the Emirates airline.", []),
     ("The declaration was signed in St Vincent.", ["VCT"]),
+    ("A Burkinabè drone crashed inside Ghanaian airspace.", ["BFA", "GHA"]),
+    ("The Bundesbank keeps gold at the Federal Reserve Bank of New York.", ["DEU", "USA"]),
 ])
 def test_aliases_found_by_annotators(text, expected):
     assert [m.code for m in find_states(text, "2026-02-09")] == expected
