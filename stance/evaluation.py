@@ -132,10 +132,9 @@ def sentence_stance(model: StanceModel, texts: Sequence[str]) -> list[str]:
     annotations' ``sentence_stance``). A model without it falls back to the most polar pair's
     stance, or with fewer than two states the pair model on the sentence itself."""
     from stance.features import mask_text
-    from stance.states import find_states
 
     if model.sentence_pipeline is not None:
-        probabilities = model.sentence_stance_probabilities([mask_text(t, find_states(t)) for t in texts])
+        probabilities = model.sentence_stance_probabilities(_masked_sentences(texts))
         return [STANCES[int(p.argmax())] for p in probabilities]
     prepared = _whole_sentences(texts)
     results = model.score_sentences(prepared)
@@ -250,11 +249,16 @@ def _end_to_end(model: StanceModel, rows, labels) -> list[str]:
     return predictions
 
 
-def _tone(model: StanceModel, texts: Sequence[str]) -> list[tuple[str, float]]:
+def _masked_sentences(texts: Sequence[str]) -> list[str]:
+    """Each text with every state mention masked alike: the input of the tone and sentence heads."""
     from stance.features import mask_text
     from stance.states import find_states
 
-    probabilities = model.tone_probabilities([mask_text(t, find_states(t)) for t in texts])
+    return [mask_text(t, find_states(t)) for t in texts]
+
+
+def _tone(model: StanceModel, texts: Sequence[str]) -> list[tuple[str, float]]:
+    probabilities = model.tone_probabilities(_masked_sentences(texts))
     return [(TONES[int(p.argmax())], float(p[2] - p[0])) for p in probabilities]
 
 
