@@ -293,11 +293,10 @@ def explain(
 
     Example: stance explain "Japan has had a longstanding territorial dispute with China."
     """
-    from stance.explanation import explain_pairs, explain_sentences, format_explanation
+    from stance.explanation import explain as explain_text
+    from stance.explanation import format_explanation
 
-    stance_model = _load(model)
-    typer.echo(format_explanation(explain_pairs(stance_model, text, top=top),
-                                  explain_sentences(stance_model, text, top=top)))
+    typer.echo(format_explanation(explain_text(_load(model), text, top=top)))
 
 
 @app.command()

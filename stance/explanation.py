@@ -29,33 +29,30 @@ def _contributions(pipeline, text: str, labels, top: int) -> dict:
     return out
 
 
-def explain_pairs(model: StanceModel, text: str, *, top: int = 8, date: str | None = None) -> list[dict]:
-    """For each pair in ``text``: the masked input, the probabilities and, per class, the features
-    that pushed hardest toward it (contribution = TF-IDF value × coefficient)."""
-    out = []
-    for result in model.predict(text, date=date):
-        for pair in result.pairs:
-            out.append({"sentence": result.text, "states": list(pair.states), "masked": pair.masked,
-                        "stance": pair.stance, "probabilities": pair.probabilities, "score": pair.score,
-                        "temperature": model.temperatures["stance"],
-                        "contributions": _contributions(model.stance_pipeline, pair.masked, STANCES, top)})
-    return out
+def explain(model: StanceModel, text: str, *, top: int = 8, date: str | None = None) -> dict:
+    """Why the model said what it said about ``text``, from one prediction.
 
-
-def explain_sentences(model: StanceModel, text: str, *, top: int = 8, date: str | None = None) -> list[dict]:
-    """For each sentence of ``text``, the same for its own stance (empty without a sentence head)."""
+    ``pairs``: for each pair, the masked input, the probabilities and, per class, the features that
+    pushed hardest toward it (contribution = TF-IDF value × coefficient). ``sentences``: the same for
+    each sentence's own stance (empty for a model without a sentence head).
+    """
     from stance.features import mask_text
 
-    if model.sentence_pipeline is None:
-        return []
-    out = []
+    pairs, sentences = [], []
     for result in model.predict(text, date=date):
-        masked = mask_text(result.text, result.mentions)
-        out.append({"sentence": result.text, "masked": masked, "stance": result.sentence_stance,
-                    "probabilities": result.sentence_stance_probabilities, "score": result.sentence_stance_score,
-                    "temperature": model.temperatures["sentence"],
-                    "contributions": _contributions(model.sentence_pipeline, masked, SENTENCE_STANCES, top)})
-    return out
+        for pair in result.pairs:
+            pairs.append({"sentence": result.text, "states": list(pair.states), "masked": pair.masked,
+                          "stance": pair.stance, "probabilities": pair.probabilities, "score": pair.score,
+                          "temperature": model.temperatures["stance"],
+                          "contributions": _contributions(model.stance_pipeline, pair.masked, STANCES, top)})
+        if model.sentence_pipeline is not None:
+            masked = mask_text(result.text, result.mentions)
+            sentences.append({"sentence": result.text, "masked": masked, "stance": result.sentence_stance,
+                              "probabilities": result.sentence_stance_probabilities,
+                              "score": result.sentence_stance_score, "temperature": model.temperatures["sentence"],
+                              "contributions": _contributions(model.sentence_pipeline, masked, SENTENCE_STANCES,
+                                                              top)})
+    return {"pairs": pairs, "sentences": sentences}
 
 
 def _format_one(title: str, e: dict) -> list[str]:
@@ -69,13 +66,13 @@ def _format_one(title: str, e: dict) -> list[str]:
     return lines + [""]
 
 
-def format_explanation(explanations: list[dict], sentences: list[dict] = ()) -> str:
+def format_explanation(explanation: dict) -> str:
     """Pairs first, then each sentence's own stance."""
     lines = []
-    for e in explanations:
+    for e in explanation["pairs"]:
         lines += _format_one("{}-{}".format(*e["states"]), e)
-    if not explanations:
+    if not explanation["pairs"]:
         lines += ["no pair of states found in the text", ""]
-    for e in sentences:
+    for e in explanation["sentences"]:
         lines += _format_one("sentence stance", e)
     return "\n".join(lines).rstrip()
