@@ -20,7 +20,9 @@ STANCE_LABELS = ("cooperative", "confrontational", "neutral")
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 REQUIRED_FIELDS = {"id": str, "doc": str, "text": str, "pairs": list, "sentiment": str, "annotator": str}
-OPTIONAL_FIELDS = {"date": str, "note": str, "sentence_stance": str}
+OPTIONAL_FIELDS = {"date": str, "note": str, "sentence_stance": str, "tone_ratings": dict}
+# Graded tone: each rater's reading of the sentence from clearly negative (-2) to clearly positive (2).
+TONE_RATING_RANGE = (-2, 2)
 PAIR_FIELDS = {"states", "stance", "source"}
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Two sentences sharing this share of word trigrams are near-duplicates (issue 4).
@@ -45,6 +47,7 @@ class Annotation:
     date: str | None = None
     note: str | None = None
     sentence_stance: str | None = None
+    tone_ratings: dict[str, int] | None = None
     path: str = ""
     line: int = 0
 
@@ -116,6 +119,7 @@ def _parse_record(obj: object, known_codes: frozenset[str]) -> tuple[dict | None
     if "sentence_stance" in obj and obj["sentence_stance"] not in STANCE_LABELS:
         errors.append(f"unknown sentence_stance {obj['sentence_stance']!r} "
                       f"(expected one of {', '.join(STANCE_LABELS)})")
+    errors.extend(_tone_rating_errors(obj.get("tone_ratings", {})))
     if "date" in obj and not DATE_PATTERN.match(obj["date"]):
         errors.append(f"date {obj['date']!r} is not YYYY-MM-DD")
     pairs = []
@@ -155,6 +159,44 @@ def _parse_record(obj: object, known_codes: frozenset[str]) -> tuple[dict | None
     fields = {name: obj[name] for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS) if name in obj}
     fields["pairs"] = tuple(pairs)
     return fields, []
+
+
+def _tone_rating_errors(ratings: dict) -> list[str]:
+    low, high = TONE_RATING_RANGE
+    errors = []
+    for rater, rating in ratings.items():
+        if not rater.strip():
+            errors.append("tone_ratings: a rater's name is empty")
+        # bool is an int subclass: true/false in JSON is a typo, not a rating.
+        if isinstance(rating, bool) or not isinstance(rating, int) or not low <= rating <= high:
+            errors.append(f"tone_ratings: {rater!r} gives {rating!r}; a rating is an integer from {low} to {high}")
+    return errors
+
+
+def rating_class(rating: int) -> str:
+    """A tone rating's class: its sign."""
+    return "positive" if rating > 0 else "negative" if rating < 0 else "neutral"
+
+
+def consensus_tone(record: Annotation) -> str:
+    """The tone the readers share: a majority of the annotator's label and each rater's class.
+
+    Without ratings this is the annotator's ``sentiment``. With them a class needs more than half
+    of the votes, else ``neutral``: a tone that independent readers do not share is not clear
+    enough to call (the mild cases that agreement studies showed to be the unreliable ones).
+    """
+    votes = [record.sentiment, *(rating_class(r) for r in (record.tone_ratings or {}).values())]
+    for label in SENTIMENT_LABELS:
+        if votes.count(label) * 2 > len(votes):
+            return label
+    return "neutral"
+
+
+def mean_tone_rating(record: Annotation) -> float | None:
+    """The mean of a sentence's tone ratings scaled to [-1, 1], or None when it has none."""
+    if not record.tone_ratings:
+        return None
+    return sum(record.tone_ratings.values()) / len(record.tone_ratings) / TONE_RATING_RANGE[1]
 
 
 def read_text_lines(path: Path, error: type[InputError] = InputError) -> Iterator[tuple[int, str]]:

@@ -258,8 +258,10 @@ def _masked_sentences(texts: Sequence[str]) -> list[str]:
 
 
 def _tone(model: StanceModel, texts: Sequence[str]) -> list[tuple[str, float]]:
-    probabilities = model.tone_probabilities(_masked_sentences(texts))
-    return [(TONES[int(p.argmax())], float(p[2] - p[0])) for p in probabilities]
+    masked = _masked_sentences(texts)
+    probabilities = model.tone_probabilities(masked)
+    scores = model.tone_scores(masked, probabilities)
+    return [(TONES[int(p.argmax())], float(score)) for p, score in zip(probabilities, scores, strict=True)]
 
 
 def format_report(report: dict) -> str:

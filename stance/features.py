@@ -253,8 +253,8 @@ TONE_DEFAULTS = {
 SENTENCE_DEFAULTS = {**TONE_DEFAULTS, "events": True}
 
 
-def build_pipeline(params: dict, *, context: bool = False, lexicon: bool = False, events: bool = False) -> Pipeline:
-    """A TF-IDF (+ optional views) + LogisticRegression pipeline with named steps."""
+def _views(params: dict, *, context: bool, lexicon: bool, events: bool) -> FeatureUnion:
+    """The TF-IDF views (and optional lexicon columns) that every head stacks side by side."""
     stem = params.get("stem", False)
     views = [("word", _word_vectoriser(params["ngram_max"], params["min_df"], params["sublinear_tf"], stem=stem))]
     if params.get("char"):
@@ -267,13 +267,19 @@ def build_pipeline(params: dict, *, context: bool = False, lexicon: bool = False
         views.append(("lexicon", LexiconFeatures(weight=weight)))
     if events:
         views.append(("events", EventLexiconFeatures(weight=weight)))
+    return FeatureUnion(views)
+
+
+def build_pipeline(params: dict, *, context: bool = False, lexicon: bool = False, events: bool = False) -> Pipeline:
+    """A TF-IDF (+ optional views) + LogisticRegression pipeline with named steps."""
     classifier = LogisticRegression(
         C=params["C"],
         class_weight=params["class_weight"],
         max_iter=2000,
         solver="lbfgs",
     )
-    return Pipeline([("features", FeatureUnion(views)), ("classifier", classifier)])
+    return Pipeline([("features", _views(params, context=context, lexicon=lexicon, events=events)),
+                     ("classifier", classifier)])
 
 
 def build_stance_pipeline(params: dict | None = None) -> Pipeline:
@@ -289,3 +295,16 @@ def build_sentence_pipeline(params: dict | None = None) -> Pipeline:
 def build_tone_pipeline(params: dict | None = None) -> Pipeline:
     params = {**TONE_DEFAULTS, **(params or {})}
     return build_pipeline(params, lexicon=params["lexicon"])
+
+
+# The tone score regresses the raters' mean rating (scaled to [-1, 1]) on the tone head's views.
+TONE_SCORE_DEFAULTS = {**TONE_DEFAULTS, "alpha": 1.0}
+
+
+def build_tone_score_pipeline(params: dict | None = None) -> Pipeline:
+    """TF-IDF views + ridge regression: the graded tone score, trained on tone ratings."""
+    from sklearn.linear_model import Ridge
+
+    params = {**TONE_SCORE_DEFAULTS, **(params or {})}
+    return Pipeline([("features", _views(params, context=False, lexicon=params["lexicon"], events=False)),
+                     ("regressor", Ridge(alpha=params["alpha"]))])

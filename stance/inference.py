@@ -108,11 +108,12 @@ class StanceModel:
     """A loaded model: the pair-stance, tone and (optional) sentence-stance pipelines, their
     calibration and card."""
 
-    def __init__(self, stance_pipeline, tone_pipeline, *, sentence_pipeline=None, temperatures: dict | None = None,
-                 card: dict | None = None, path: str | None = None):
+    def __init__(self, stance_pipeline, tone_pipeline, *, sentence_pipeline=None, tone_score_pipeline=None,
+                 temperatures: dict | None = None, card: dict | None = None, path: str | None = None):
         self.stance_pipeline = stance_pipeline
         self.tone_pipeline = tone_pipeline
         self.sentence_pipeline = sentence_pipeline
+        self.tone_score_pipeline = tone_score_pipeline
         self.temperatures = {"stance": 1.0, "tone": 1.0, "sentence": 1.0, **(temperatures or {})}
         self.card = card or {}
         self.path = path
@@ -125,6 +126,19 @@ class StanceModel:
     def tone_probabilities(self, masked_texts: Sequence[str]):
         """Calibrated probabilities, columns in :data:`TONES` order."""
         return self._probabilities(self.tone_pipeline, masked_texts, TONES, self.temperatures["tone"])
+
+    def tone_scores(self, masked_texts: Sequence[str], probabilities=None):
+        """Tone scores in [-1, 1]: the regression of raters' mean rating when the model has one,
+        else P(positive) - P(negative) (from ``probabilities`` if given)."""
+        import numpy as np
+
+        if self.tone_score_pipeline is not None:
+            if not len(masked_texts):
+                return np.zeros(0)
+            return np.clip(self.tone_score_pipeline.predict(list(masked_texts)), -1.0, 1.0)
+        if probabilities is None:
+            probabilities = self.tone_probabilities(masked_texts)
+        return probabilities[:, TONES.index("positive")] - probabilities[:, TONES.index("negative")]
 
     def sentence_stance_probabilities(self, masked_texts: Sequence[str]):
         """Calibrated probabilities of the sentence's own stance, columns in :data:`SENTENCE_STANCES`
@@ -177,6 +191,7 @@ class StanceModel:
                 pair_owner.append(position)
         stance_p = self.stance_probabilities([masked for _, masked in pair_inputs])
         tone_p = self.tone_probabilities(tone_inputs)
+        tone_score = self.tone_scores(tone_inputs, tone_p)
         sentence_p = self.sentence_stance_probabilities(tone_inputs)
         pairs_of: list[list[PairStance]] = [[] for _ in sentences]
         for row, ((pair, masked), owner) in enumerate(zip(pair_inputs, pair_owner, strict=True)):
@@ -194,7 +209,7 @@ class StanceModel:
             results.append(SentenceResult(
                 text=sentence.text, doc=doc, index=index, start=sentence.start, end=sentence.end,
                 sentiment=TONES[int(tone_p[position].argmax())],
-                sentiment_score=round(float(tone_p[position][2] - tone_p[position][0]), 4),
+                sentiment_score=round(float(tone_score[position]), 4),
                 sentiment_probabilities=probabilities,
                 pairs=tuple(pairs_of[position]), mentions=tuple(mentions), **own,
             ))
@@ -250,7 +265,7 @@ def load_model(path: str | os.PathLike | None = None) -> StanceModel:
     path = Path(path) if path is not None else default_model_path()
     card, pipelines, extra = load_model_dir(path)
     return StanceModel(pipelines["stance"], pipelines["tone"], sentence_pipeline=pipelines.get("sentence"),
-                       temperatures=extra.get("temperatures"), card=card, path=str(path))
+                       tone_score_pipeline=pipelines.get("tone_score"), temperatures=extra.get("temperatures"), card=card, path=str(path))
 
 
 class LazyModel:

@@ -8,7 +8,7 @@ A saved model is a directory::
     model.npz    their learned arrays (idf weights, coefficients, intercepts)
 
 Loading reads nothing but JSON and ``numpy.load(allow_pickle=False)``, so a model file cannot run
-code. Only the classes below can be rebuilt (TF-IDF, logistic regression, our VADER columns, the
+code. Only the classes below can be rebuilt (TF-IDF, logistic and ridge regression, our lexicon columns, the
 pipeline and feature union around them) and only through public, long-stable attributes
 (``vocabulary_``, ``idf_``, ``coef_``, ``intercept_``, ``classes_``). The card is read and checked
 before anything else: format, versions, then each file's sha256.
@@ -35,6 +35,7 @@ TOKENIZERS = ("stem_tokens",)
 _TFIDF_PARAMS = ("analyzer", "ngram_range", "min_df", "max_df", "sublinear_tf", "token_pattern",
                  "lowercase", "norm", "use_idf", "smooth_idf", "strip_accents", "binary")
 _LOGREG_PARAMS = ("C", "class_weight", "max_iter", "solver", "fit_intercept", "tol")
+_RIDGE_PARAMS = ("alpha", "fit_intercept", "solver", "tol")
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -70,7 +71,7 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
 
 def _encode(estimator, prefix: str, arrays: dict):
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.pipeline import FeatureUnion, Pipeline
 
     from stance.features import EventLexiconFeatures, LexiconFeatures
@@ -99,6 +100,10 @@ def _encode(estimator, prefix: str, arrays: dict):
         arrays[f"{prefix}/intercept"] = estimator.intercept_
         params = {k: getattr(estimator, k) for k in _LOGREG_PARAMS}
         return {"type": "LogisticRegression", "params": params, "classes": [str(c) for c in estimator.classes_]}
+    if isinstance(estimator, Ridge):
+        arrays[f"{prefix}/coef"] = estimator.coef_
+        arrays[f"{prefix}/intercept"] = estimator.intercept_
+        return {"type": "Ridge", "params": {k: getattr(estimator, k) for k in _RIDGE_PARAMS}}
     if isinstance(estimator, (LexiconFeatures, EventLexiconFeatures)):
         return {"type": type(estimator).__name__, "weight": float(estimator.weight)}
     raise ModelError(f"cannot save an estimator of type {type(estimator).__name__}")
@@ -107,7 +112,7 @@ def _encode(estimator, prefix: str, arrays: dict):
 def _decode(node: dict, prefix: str, arrays):
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.pipeline import FeatureUnion, Pipeline
 
     from stance import features
@@ -138,6 +143,13 @@ def _decode(node: dict, prefix: str, arrays):
         classifier.classes_ = np.array(node["classes"], dtype=object)
         classifier.n_features_in_ = classifier.coef_.shape[1]
         return classifier
+    if kind == "Ridge":
+        regressor = Ridge(**node["params"])
+        regressor.coef_ = arrays[f"{prefix}/coef"]
+        # A scalar intercept is saved as a 0-d array; Ridge wants a float.
+        regressor.intercept_ = float(arrays[f"{prefix}/intercept"])
+        regressor.n_features_in_ = regressor.coef_.shape[-1]
+        return regressor
     if kind in ("LexiconFeatures", "EventLexiconFeatures"):
         return getattr(features, kind)(weight=float(node.get("weight", 1.0)))
     raise ModelError(f"unknown component {kind!r} in the model file")

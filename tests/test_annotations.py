@@ -122,3 +122,35 @@ def test_sentence_stance_is_optional_and_checked(tmp_path):
     assert report.annotations[0].sentence_stance == "cooperative"
     assert [str(p) for p in report.errors] == [
         f"{path}:2: error: unknown sentence_stance 'hostile' (expected one of cooperative, confrontational, neutral)"]
+
+
+@pytest.mark.parametrize("ratings, expected", [
+    ({"r1": 3}, "'r1' gives 3; a rating is an integer from -2 to 2"),
+    ({"r1": 1.5}, "'r1' gives 1.5"),
+    ({"r1": True}, "'r1' gives True"),
+    ({"": 1}, "a rater's name is empty"),
+    ([1, 2], "field 'tone_ratings' must be a dict"),
+])
+def test_tone_ratings_are_checked(tmp_path, ratings, expected):
+    path = write(tmp_path, record(tone_ratings={"r1": -1, "r2": 0}), record(id="t2", tone_ratings=ratings))
+    report = validate_annotations([path])
+    assert report.annotations[0].tone_ratings == {"r1": -1, "r2": 0}
+    assert [p.line for p in report.errors] == [2]
+    assert expected in report.errors[0].message
+
+
+@pytest.mark.parametrize("sentiment, ratings, expected", [
+    ("positive", None, "positive"),             # no raters: the annotator's label
+    ("positive", {"a": 1, "b": 0}, "positive"),  # two of three readers
+    ("positive", {"a": 0, "b": 0}, "neutral"),   # the raters outvote a mild call
+    ("neutral", {"a": -1, "b": -2}, "negative"),
+    ("negative", {"a": 0, "b": 2}, "neutral"),   # no majority
+    ("negative", {"a": 0}, "neutral"),           # two readers must agree
+    ("negative", {"a": -1}, "negative"),
+])
+def test_consensus_tone_is_the_readers_majority(sentiment, ratings, expected):
+    from stance.annotations import Annotation, consensus_tone, mean_tone_rating
+
+    a = Annotation("1", "d", "text", (), sentiment, "x", tone_ratings=ratings)
+    assert consensus_tone(a) == expected
+    assert mean_tone_rating(a) == (None if ratings is None else sum(ratings.values()) / len(ratings) / 2)

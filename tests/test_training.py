@@ -58,3 +58,61 @@ def test_without_sentence_labels_there_is_no_sentence_head():
     assert any("no sentence-stance head" in m for m in messages)
     (sentence,) = result.model.predict("Chile imposed sanctions on Peru.")
     assert sentence.sentence_stance is None and sentence.to_dict()["sentence_stance_probabilities"] is None
+
+
+def rated(records, ratings_of):
+    """The records with tone ratings: ``ratings_of(record)`` -> {rater: rating}."""
+    return [r.__class__(**{**_fields(r), "tone_ratings": ratings_of(r)}) for r in records]
+
+
+def test_tone_ratings_train_a_tone_score_regression_when_it_beats_the_classifier(tmp_path):
+    from stance.inference import load_model
+    from stance.training import save
+
+    # Graded ratings the three-class labels cannot express: strong words rate ±2, mild ones ±1.
+    strength = {"shelled": -2, "accused": -1, "sanctions": -1, "expelled": -2,
+                "aid": 2, "praised": 2, "signed": 1, "friendly": 1}
+
+    def ratings_of(record):
+        word = next((w for w in strength if w in record.text), None)
+        return {"r1": strength.get(word, 0), "r2": strength.get(word, 0)}
+
+    result = train(rated(corpus(True), ratings_of), search=False)
+    report = result.card["cross_validation"]["tone_score"]
+    assert report["rated_sentences"] == 48
+    assert -1 <= report["pearson_r"] <= 1 and report["mean_absolute_error"] >= 0
+    assert report["used"] == (report["pearson_r"] > report["classifier_score_pearson_r"])
+    assert (result.model.tone_score_pipeline is not None) == report["used"]
+    save(result, tmp_path / "model")
+    loaded = load_model(tmp_path / "model")
+    text = ["Chile shelled towns in Peru.", "Chile praised Peru for its help."]
+    assert [r.sentiment_score for r in loaded.predict(text)] == [r.sentiment_score for r in result.model.predict(text)]
+    assert loaded.predict(text)[0].sentiment_score < loaded.predict(text)[1].sentiment_score
+
+
+def test_a_model_with_a_tone_score_regression_scores_tone_with_it(tmp_path):
+    import numpy as np
+
+    from stance.features import build_tone_score_pipeline
+    from stance.inference import load_model
+    from stance.training import save
+
+    result = train(corpus(True), search=False)
+    assert "tone_score" not in result.card["cross_validation"]  # nobody rated: no regression
+    texts = [r.text for r in corpus(True)]
+    targets = np.linspace(-1, 1, len(texts))
+    result.model.tone_score_pipeline = build_tone_score_pipeline().fit(texts, targets)
+    save(result, tmp_path / "model")
+    loaded = load_model(tmp_path / "model")
+    sentence = "Chile imposed sanctions on Peru."
+    (scored,) = loaded.predict(sentence)
+    expected = float(np.clip(result.model.tone_score_pipeline.predict(["stateother imposed sanctions on stateother."])[0],
+                             -1, 1))
+    assert scored.sentiment_score == round(expected, 4)
+
+
+def test_consensus_labels_feed_the_tone_head():
+    records = rated(corpus(True)[:3], lambda r: {"a": 0, "b": 0})
+    assert [r.sentiment for r in records] == ["positive"] * 3
+    assert prepare(records).tone_labels == ["neutral"] * 3
+    assert prepare(records).tone_ratings == [0.0] * 3
