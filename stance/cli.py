@@ -232,6 +232,12 @@ def train(
     for name in (n for n in ("stance", "tone", "sentence") if n in cv):
         raw, cal = cv[name]["uncalibrated"], cv[name]["calibrated"]
         typer.echo(f"{name} calibration: ECE {raw['ece']:.3f} -> {cal['ece']:.3f}, Brier {raw['brier']:.3f} -> {cal['brier']:.3f}")
+    if "tone_score" in cv:
+        score = cv["tone_score"]
+        typer.echo(f"tone score vs raters' mean rating ({score['rated_sentences']} rated sentences): Pearson r "
+                   f"{score['pearson_r']:.3f} (regression) vs {score['classifier_score_pearson_r']:.3f} "
+                   f"(P(positive) - P(negative)); the model uses the "
+                   f"{'regression' if score['used'] else 'classifier'}")
     _say(f"model and card written to {output}")
 
 

@@ -258,9 +258,7 @@ def _masked_sentences(texts: Sequence[str]) -> list[str]:
 
 
 def _tone(model: StanceModel, texts: Sequence[str]) -> list[tuple[str, float]]:
-    masked = _masked_sentences(texts)
-    probabilities = model.tone_probabilities(masked)
-    scores = model.tone_scores(masked, probabilities)
+    probabilities, scores = model.tone(_masked_sentences(texts))
     return [(TONES[int(p.argmax())], float(score)) for p, score in zip(probabilities, scores, strict=True)]
 
 

@@ -108,12 +108,13 @@ class StanceModel:
     """A loaded model: the pair-stance, tone and (optional) sentence-stance pipelines, their
     calibration and card."""
 
-    def __init__(self, stance_pipeline, tone_pipeline, *, sentence_pipeline=None, tone_score_pipeline=None,
+    def __init__(self, stance_pipeline, tone_pipeline, *, sentence_pipeline=None, tone_regressor=None,
                  temperatures: dict | None = None, card: dict | None = None, path: str | None = None):
         self.stance_pipeline = stance_pipeline
         self.tone_pipeline = tone_pipeline
         self.sentence_pipeline = sentence_pipeline
-        self.tone_score_pipeline = tone_score_pipeline
+        # A regression of raters' mean tone rating on the tone pipeline's features (optional).
+        self.tone_regressor = tone_regressor
         self.temperatures = {"stance": 1.0, "tone": 1.0, "sentence": 1.0, **(temperatures or {})}
         self.card = card or {}
         self.path = path
@@ -125,20 +126,25 @@ class StanceModel:
 
     def tone_probabilities(self, masked_texts: Sequence[str]):
         """Calibrated probabilities, columns in :data:`TONES` order."""
-        return self._probabilities(self.tone_pipeline, masked_texts, TONES, self.temperatures["tone"])
+        return self.tone(masked_texts)[0]
 
-    def tone_scores(self, masked_texts: Sequence[str], probabilities=None):
-        """Tone scores in [-1, 1]: the regression of raters' mean rating when the model has one,
-        else P(positive) - P(negative) (from ``probabilities`` if given)."""
+    def tone(self, masked_texts: Sequence[str]):
+        """(calibrated probabilities in :data:`TONES` order, tone scores in [-1, 1]) from one pass
+        of the tone features. The score is the regression of raters' mean rating when the model
+        has one, else P(positive) - P(negative)."""
         import numpy as np
 
-        if self.tone_score_pipeline is not None:
-            if not len(masked_texts):
-                return np.zeros(0)
-            return np.clip(self.tone_score_pipeline.predict(list(masked_texts)), -1.0, 1.0)
-        if probabilities is None:
-            probabilities = self.tone_probabilities(masked_texts)
-        return probabilities[:, TONES.index("positive")] - probabilities[:, TONES.index("negative")]
+        if not len(masked_texts):
+            return np.zeros((0, len(TONES))), np.zeros(0)
+        features = self.tone_pipeline.named_steps["features"].transform(list(masked_texts))
+        classifier = self.tone_pipeline.named_steps["classifier"]
+        order = [list(classifier.classes_).index(label) for label in TONES]
+        probabilities = _softmax(classifier.decision_function(features), self.temperatures["tone"])[:, order]
+        if self.tone_regressor is not None:
+            scores = np.clip(self.tone_regressor.predict(features), -1.0, 1.0)
+        else:
+            scores = probabilities[:, TONES.index("positive")] - probabilities[:, TONES.index("negative")]
+        return probabilities, scores
 
     def sentence_stance_probabilities(self, masked_texts: Sequence[str]):
         """Calibrated probabilities of the sentence's own stance, columns in :data:`SENTENCE_STANCES`
@@ -190,8 +196,7 @@ class StanceModel:
                 pair_inputs.append((pair, mask_text(sentence.text, mentions, pair)))
                 pair_owner.append(position)
         stance_p = self.stance_probabilities([masked for _, masked in pair_inputs])
-        tone_p = self.tone_probabilities(tone_inputs)
-        tone_score = self.tone_scores(tone_inputs, tone_p)
+        tone_p, tone_score = self.tone(tone_inputs)
         sentence_p = self.sentence_stance_probabilities(tone_inputs)
         pairs_of: list[list[PairStance]] = [[] for _ in sentences]
         for row, ((pair, masked), owner) in enumerate(zip(pair_inputs, pair_owner, strict=True)):
@@ -265,7 +270,7 @@ def load_model(path: str | os.PathLike | None = None) -> StanceModel:
     path = Path(path) if path is not None else default_model_path()
     card, pipelines, extra = load_model_dir(path)
     return StanceModel(pipelines["stance"], pipelines["tone"], sentence_pipeline=pipelines.get("sentence"),
-                       tone_score_pipeline=pipelines.get("tone_score"), temperatures=extra.get("temperatures"), card=card, path=str(path))
+                       tone_regressor=pipelines.get("tone_score"), temperatures=extra.get("temperatures"), card=card, path=str(path))
 
 
 class LazyModel:

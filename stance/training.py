@@ -246,15 +246,18 @@ def _describe(params: dict, defaults: dict) -> str:
     return "defaults" if not changed else ", ".join(f"{k}={v}" for k, v in changed.items())
 
 
-def fit_tone_score(data: TrainingData, rated: Sequence[int], tone_params: dict, classifier_score,
+def fit_tone_score(data: TrainingData, rated: Sequence[int], tone_pipeline, tone_params: dict, classifier_score,
                    *, search: bool = True, progress: Progress | None = None):
-    """Ridge regression of the raters' mean tone rating on the tone head's views.
+    """Ridge regression of the raters' mean tone rating on the tone head's own features.
 
-    Returns (parameters, CV report, fitted pipeline). The report compares, on held-out documents,
-    the Pearson r with the mean rating of this regression and of the classifier's
-    P(positive) - P(negative); ``used`` says whether the regression is the better score.
+    Returns (parameters, CV report, fitted regressor). The regressor reads the fitted tone
+    pipeline's feature matrix, so scoring tone costs one more dot product, not another pass of
+    TF-IDF. The report compares, on held-out documents, the Pearson r with the mean rating of this
+    regression and of the classifier's P(positive) - P(negative); ``used`` says whether the
+    regression is the better score.
     """
     import numpy as np
+    from sklearn.linear_model import Ridge
 
     from stance.features import build_tone_score_pipeline
 
@@ -289,7 +292,8 @@ def fit_tone_score(data: TrainingData, rated: Sequence[int], tone_params: dict, 
               "search": history or "skipped (--no-search)"}
     report["used"] = report["pearson_r"] > report["classifier_score_pearson_r"]
     say("fitting the final tone-score regression on all rated sentences")
-    return base, report, build_tone_score_pipeline(base).fit(texts, targets)
+    regressor = Ridge(alpha=base["alpha"]).fit(tone_pipeline.named_steps["features"].transform(texts), targets)
+    return base, report, regressor
 
 
 def _pearson(x, y) -> float:
@@ -404,14 +408,14 @@ def train(annotations: Sequence[Annotation], *, search: bool = True, stance_para
         tone_p = _softmax(oof["tone"], temperatures["tone"])
         classifier_score = tone_p[:, TONES.index("positive")] - tone_p[:, TONES.index("negative")]
         params["tone_score"], cv["tone_score"], pipelines["tone_score"] = fit_tone_score(
-            data, rated, params["tone"], classifier_score, search=search, progress=say)
+            data, rated, pipelines["tone"], params["tone"], classifier_score, search=search, progress=say)
         if not cv["tone_score"]["used"]:
             del pipelines["tone_score"]
     else:
         say(f"no tone-score regression: {len(rated)} sentences carry tone ratings (at least {MIN_TONE_RATINGS} needed)")
 
     model = StanceModel(pipelines["stance"], pipelines["tone"], sentence_pipeline=pipelines.get("sentence"),
-                        tone_score_pipeline=pipelines.get("tone_score"), temperatures=temperatures)
+                        tone_regressor=pipelines.get("tone_score"), temperatures=temperatures)
     card = {
         "name": "stance-default",
         "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
@@ -444,8 +448,8 @@ def save(result: TrainingResult, directory: str | Path) -> dict:
     pipelines = {"stance": model.stance_pipeline, "tone": model.tone_pipeline}
     if model.sentence_pipeline is not None:
         pipelines["sentence"] = model.sentence_pipeline
-    if model.tone_score_pipeline is not None:
-        pipelines["tone_score"] = model.tone_score_pipeline
+    if model.tone_regressor is not None:
+        pipelines["tone_score"] = model.tone_regressor
     card = save_model_dir(directory, pipelines, {"temperatures": model.temperatures}, result.card, card_markdown)
     model.card, model.path = card, str(directory)
     return card
@@ -490,6 +494,15 @@ def card_markdown(card: dict) -> str:
             f"with temperature {card['hyperparameters']['temperatures'][name]:.2f}.",
             "",
         ]
+    if "tone_score" in cv:
+        score = cv["tone_score"]
+        lines += ["### tone score", "",
+                  f"Pearson r with the raters' mean rating on held-out documents ({score['rated_sentences']} rated "
+                  f"sentences): ridge regression {score['pearson_r']:.3f} (mean absolute error "
+                  f"{score['mean_absolute_error']:.3f}), classifier P(positive) − P(negative) "
+                  f"{score['classifier_score_pearson_r']:.3f}. The model's tone score is the "
+                  f"{'regression' if score['used'] else 'classifier'}'s.", ""]
+        heads = [*heads, "tone_score"]
     lines += ["## Hyper-parameters", "", "```", *(f"{k}: {card['hyperparameters'][k]}" for k in heads),
               "```", "", "## Versions", "", *(f"- {k}: {v}" for k, v in card["versions"].items()), "",
               "## Files", "", *(f"- `{k}` sha256 `{v}`" for k, v in card["files"].items()), ""]

@@ -82,7 +82,7 @@ def test_tone_ratings_train_a_tone_score_regression_when_it_beats_the_classifier
     assert report["rated_sentences"] == 48
     assert -1 <= report["pearson_r"] <= 1 and report["mean_absolute_error"] >= 0
     assert report["used"] == (report["pearson_r"] > report["classifier_score_pearson_r"])
-    assert (result.model.tone_score_pipeline is not None) == report["used"]
+    assert (result.model.tone_regressor is not None) == report["used"]
     save(result, tmp_path / "model")
     loaded = load_model(tmp_path / "model")
     text = ["Chile shelled towns in Peru.", "Chile praised Peru for its help."]
@@ -92,23 +92,22 @@ def test_tone_ratings_train_a_tone_score_regression_when_it_beats_the_classifier
 
 def test_a_model_with_a_tone_score_regression_scores_tone_with_it(tmp_path):
     import numpy as np
+    from sklearn.linear_model import Ridge
 
-    from stance.features import build_tone_score_pipeline
     from stance.inference import load_model
     from stance.training import save
 
     result = train(corpus(True), search=False)
     assert "tone_score" not in result.card["cross_validation"]  # nobody rated: no regression
-    texts = [r.text for r in corpus(True)]
-    targets = np.linspace(-1, 1, len(texts))
-    result.model.tone_score_pipeline = build_tone_score_pipeline().fit(texts, targets)
+    features = result.model.tone_pipeline.named_steps["features"]
+    texts = prepare(corpus(True)).tone_texts
+    result.model.tone_regressor = Ridge().fit(features.transform(texts), np.linspace(-1, 1, len(texts)))
     save(result, tmp_path / "model")
     loaded = load_model(tmp_path / "model")
-    sentence = "Chile imposed sanctions on Peru."
-    (scored,) = loaded.predict(sentence)
-    expected = float(np.clip(result.model.tone_score_pipeline.predict(["stateother imposed sanctions on stateother."])[0],
-                             -1, 1))
-    assert scored.sentiment_score == round(expected, 4)
+    (scored,) = loaded.predict("Chile imposed sanctions on Peru.")
+    row = features.transform(["stateother imposed sanctions on stateother."])
+    assert scored.sentiment_score == round(float(np.clip(result.model.tone_regressor.predict(row)[0], -1, 1)), 4)
+    assert loaded.tone_probabilities(["a calm day"]).shape == (1, 3)
 
 
 def test_consensus_labels_feed_the_tone_head():
@@ -116,3 +115,34 @@ def test_consensus_labels_feed_the_tone_head():
     assert [r.sentiment for r in records] == ["positive"] * 3
     assert prepare(records).tone_labels == ["neutral"] * 3
     assert prepare(records).tone_ratings == [0.0] * 3
+
+
+def test_stance_train_writes_a_model_and_prints_the_metrics(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from stance.cli import app
+
+    strength = {"shelled": -2, "accused": -1, "aid": 2, "praised": 2}
+    records = rated(corpus(True), lambda r: {"r1": next((v for w, v in strength.items() if w in r.text), 0)})
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps({"id": r.id, "doc": r.doc, "text": r.text, "sentiment": r.sentiment,
+                                        "pairs": [{"states": list(p.states), "stance": p.stance} for p in r.pairs],
+                                        "sentence_stance": r.sentence_stance, "tone_ratings": r.tone_ratings,
+                                        "annotator": r.annotator}) + "\n" for r in records))
+    result = CliRunner().invoke(app, ["train", str(path), "--output", str(tmp_path / "model"), "--no-search"])
+    assert result.exit_code == 0, result.stderr
+    assert "cooperative vs confrontational macro-F1" in result.stdout
+    assert "tone score vs raters' mean rating (48 rated sentences)" in result.stdout
+    card = json.loads((tmp_path / "model" / "card.json").read_text())
+    assert card["annotations"]["sentences"] == 48 and "tone_score" in card["cross_validation"]
+    assert "### tone score" in (tmp_path / "model" / "card.md").read_text()
+
+    # A bad line names file and line, exits 1 and leaves the model that was there untouched.
+    before = (tmp_path / "model" / "model.npz").read_bytes()
+    path.write_text(path.read_text() + '{"id": "bad", "tone_ratings": {"r1": 7}}\n')
+    result = CliRunner().invoke(app, ["train", str(path), "--output", str(tmp_path / "model"), "--no-search"])
+    assert result.exit_code == 1
+    assert f"{path}:49:" in result.stderr
+    assert (tmp_path / "model" / "model.npz").read_bytes() == before
