@@ -300,7 +300,7 @@ def _gazetteer() -> _Gazetteer:
 
 # ------------------------------------------------------------------------ context rules
 
-_PREV_WORD = re.compile(r"([A-Z][a-z]+) $")
+_PREV_WORD = re.compile(r"([A-ZÀ-Ö][a-zà-öø-ÿ]+) $")  # "Michael Jordan", "Luís Montenegro"
 _NEXT_WORD = re.compile(r" ([A-Z][A-Za-z'’-]*[a-z])\b")  # "Peterson", "O'Keeffe"
 _LEADING_TITLE = re.compile(r"(?:King|Queen|Emperor|Sultan|Emir|Sheikh|Pope) ", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")

@@ -555,3 +555,24 @@ def test_turkmen_as_an_ethnic_group_is_not_turkmenistan(text, expected):
 ])
 def test_currencies_languages_and_towns_are_not_states(text):
     assert find_states(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Franco-Algerian relations soured again.", ["FRA", "DZA"]),
+    ("General Franco ruled Spain until 1975.", ["ESP"]),
+    ("The Russo-Japanese war ended in 1905.", ["RUS", "JPN"]),
+    ("Anthony Russo directed the film.", []),
+    ("Portugal's prime minister, Luís Montenegro, met Serbian officials.", ["PRT", "SRB"]),
+    ("Montenegro applied to join the EU.", ["MNE"]),
+])
+def test_combining_forms_and_a_surname_that_is_a_state(text, expected):
+    assert [m.code for m in find_states(text)] == expected
+
+
+@pytest.mark.parametrize("text, date, expected", [
+    ("Sadat flew to Jerusalem.", "1977-11-19", ["EGY", "ISR"]),
+    ("Thatcher and Mitterrand opened the tunnel.", "1994-05-06", ["GBR", "FRA"]),
+    ("Gaddafi's forces retreated from Brega.", "2011-03-02", ["LBY"]),
+])
+def test_historic_leaders_are_mentions_of_their_states(text, date, expected):
+    assert [m.code for m in find_states(text, date)] == expected
