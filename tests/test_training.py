@@ -104,10 +104,21 @@ def test_a_model_with_a_tone_score_regression_scores_tone_with_it(tmp_path):
     result.model.tone_regressor = Ridge().fit(features.transform(texts), np.linspace(-1, 1, len(texts)))
     save(result, tmp_path / "model")
     loaded = load_model(tmp_path / "model")
-    (scored,) = loaded.predict("Chile imposed sanctions on Peru.")
+    sentence = "Chile imposed sanctions on Peru."
+    (scored,) = loaded.predict(sentence)
     row = features.transform(["stateother imposed sanctions on stateother."])
     assert scored.sentiment_score == round(float(np.clip(result.model.tone_regressor.predict(row)[0], -1, 1)), 4)
     assert loaded.tone_probabilities(["a calm day"]).shape == (1, 3)
+
+    from stance.explanation import explain, format_explanation
+
+    (tone,) = explain(loaded, sentence)["tone"]
+    c = tone["contributions"]
+    every = features.transform([tone["masked"]]).multiply(loaded.tone_regressor.coef_).sum()
+    # Exact: the intercept plus every feature's contribution is the score (the listed top ones are a part).
+    assert round(float(np.clip(c["intercept"] + every, -1, 1)), 3) == round(tone["score"], 3)
+    assert all(x["contribution"] > 0 for x in c["up"]) and all(x["contribution"] < 0 for x in c["down"])
+    assert "tone: " in format_explanation(explain(loaded, sentence))
 
 
 def test_consensus_labels_feed_the_tone_head():
