@@ -57,7 +57,8 @@ SENTENCE_SEARCH = {
     "stem": [True, False],
 }
 # The tone score regresses the raters' mean rating when at least this many sentences carry ratings,
-# and replaces P(positive) - P(negative) only if it tracks held-out ratings better in CV.
+# and replaces P(positive) - P(negative) only if it tracks held-out ratings better in CV (by more
+# than one standard error of the per-fold difference).
 MIN_TONE_RATINGS = 30
 TONE_SCORE_ALPHAS = [0.3, 1.0, 3.0]
 # The sentence head is trained only when this many sentences carry a ``sentence_stance``
@@ -254,7 +255,7 @@ def fit_tone_score(data: TrainingData, rated: Sequence[int], tone_pipeline, tone
     pipeline's feature matrix, so scoring tone costs one more dot product, not another pass of
     TF-IDF. The report compares, on held-out documents, the Pearson r with the mean rating of this
     regression and of the classifier's P(positive) - P(negative); ``used`` says whether the
-    regression is the better score.
+    regression is better by more than one standard error of the per-fold difference.
     """
     import numpy as np
     from sklearn.linear_model import Ridge
@@ -290,7 +291,13 @@ def fit_tone_score(data: TrainingData, rated: Sequence[int], tone_pipeline, tone
               "mean_absolute_error": float(np.abs(predicted - targets).mean()),
               "classifier_score_pearson_r": _pearson(baseline, targets),
               "search": history or "skipped (--no-search)"}
-    report["used"] = report["pearson_r"] > report["classifier_score_pearson_r"]
+    # The one-standard-error rule once more: the regression replaces the classifier's score only if
+    # it follows held-out ratings better by more than the fold-to-fold noise of the difference.
+    differences = [_pearson(predicted[test], targets[test]) - _pearson(baseline[test], targets[test])
+                   for _, test in _folds(groups, N_SPLITS)]
+    report["difference_per_fold"] = [round(d, 4) for d in differences]
+    report["difference_standard_error"] = float(np.std(differences, ddof=1) / np.sqrt(len(differences)))
+    report["used"] = float(np.mean(differences)) > report["difference_standard_error"]
     say("fitting the final tone-score regression on all rated sentences")
     regressor = Ridge(alpha=base["alpha"]).fit(tone_pipeline.named_steps["features"].transform(texts), targets)
     return base, report, regressor
